@@ -1,0 +1,7 @@
+"""Accounts: registration, sign-in and sign-out."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from diary.auth import views  # noqa: E402,F401

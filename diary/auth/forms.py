@@ -1,0 +1,47 @@
+"""Account forms: registration and sign-in."""
+
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from diary.auth.passwords import MAX_LENGTH, password_problem
+
+
+def valid_timezone(name: str | None) -> bool:
+    return bool(name) and name in available_timezones()
+
+
+class PasswordRules:
+    """WTForms validator: the password policy of diary.auth.passwords."""
+
+    def __call__(self, form, field) -> None:
+        email = form.email.data if hasattr(form, "email") else None
+        problem = password_problem(field.data or "", email)
+        if problem:
+            raise ValidationError(problem)
+
+
+class RegisterForm(FlaskForm):
+    email = EmailField(
+        "Email", validators=[DataRequired("Enter your email address."), Email("Enter a valid email address.")]
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Choose a password."), PasswordRules()],
+        description="8 to 128 characters.",
+    )
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[DataRequired("Repeat the password."), EqualTo("password", "The two passwords differ.")],
+    )
+    # Filled in by the browser's JavaScript when it offers a time zone; otherwise the configured default.
+    timezone = HiddenField()
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired("Enter your email address."), Length(max=254)])
+    password = PasswordField(
+        "Password", validators=[DataRequired("Enter your password."), Length(max=MAX_LENGTH)]
+    )

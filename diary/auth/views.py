@@ -1,0 +1,116 @@
+"""Register, sign in, sign out."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, logout_user
+from werkzeug.exceptions import TooManyRequests
+
+from diary import audit
+from diary.auth import bp, throttle
+from diary.auth.forms import LoginForm, RegisterForm, valid_timezone
+from diary.auth.passwords import burn_verification_time, hash_password, needs_rehash, verify_password
+from diary.extensions import db
+from diary.models import Role, User
+from diary.security import start_session
+
+LOGIN_SCOPE = "login"
+BAD_LOGIN = "That email and password do not match an account."
+
+
+def home_for(user: User) -> str:
+    return url_for("clinic.patient_list") if user.is_clinician else url_for("log.today")
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        if db.session.scalar(db.select(User.id).where(User.email == email)) is not None:
+            form.email.errors.append("An account with this email already exists. Sign in instead?")
+        else:
+            tz = (
+                form.timezone.data
+                if valid_timezone(form.timezone.data)
+                else current_app.config["DEFAULT_TIMEZONE"]
+            )
+            user = User(
+                email=email, password_hash=hash_password(form.password.data), role=Role.PATIENT, timezone=tz
+            )
+            db.session.add(user)
+            db.session.flush()
+            audit.record("register", actor_id=user.id, patient_id=user.id)
+            db.session.commit()
+            start_session(user)
+            flash(
+                "Welcome. You can log today straight away; setting up your course adds your dose.", "success"
+            )
+            return redirect(url_for("log.today"))
+    return render_template("auth/register.html", form=form), 200 if request.method == "GET" else 422
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        address = request.remote_addr or "unknown"
+        cfg = current_app.config
+        limits = [
+            (f"account:{email}", cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
+            (f"address:{address}", cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
+        ]
+        wait = throttle.retry_after(LOGIN_SCOPE, limits, cfg["LOGIN_WINDOW"])
+        if wait:
+            audit.record("sign_in", outcome="locked", detail="throttled")
+            db.session.commit()
+            error = TooManyRequests(
+                f"Too many attempts. Please wait {max(1, wait // 60)} minute(s) and try again."
+            )
+            error.retry_after = wait
+            error.show_to_user = True
+            raise error
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        if user is None:
+            burn_verification_time(form.password.data)
+        if user is None or not verify_password(user.password_hash, form.password.data):
+            for key, _limit in limits:
+                throttle.add_failure(LOGIN_SCOPE, key)
+            audit.record("sign_in", actor_id=user.id if user else None, outcome="failed")
+            db.session.commit()
+            form.password.errors.append(BAD_LOGIN)
+            return render_template("auth/login.html", form=form), 401
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_password(form.password.data)
+        throttle.clear(LOGIN_SCOPE, f"account:{email}")
+        audit.record("sign_in", actor_id=user.id)
+        db.session.commit()
+        start_session(user)
+        return redirect(safe_next(request.args.get("next")) or home_for(user))
+    return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 422
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    # CSRFProtect checks this form's token; rotating the session token kills every copy of the cookie.
+    current_user.rotate_session_token()
+    audit.record("sign_out")
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,13 @@
+"""One blueprint per domain, registered in one place."""
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from diary.auth import bp as auth_bp
+    from diary.clinic import bp as clinic_bp
+    from diary.log import bp as log_bp
+    from diary.public import bp as public_bp
+
+    for blueprint in (public_bp, auth_bp, log_bp, clinic_bp):
+        app.register_blueprint(blueprint)

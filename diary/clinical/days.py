@@ -1,0 +1,34 @@
+"""Which day it is for a patient, and which days they may still fill in or change."""
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# How far back a day may be added or edited (DESIGN.md): a product choice, so late entries stay trustworthy.
+EDIT_WINDOW_DAYS = 7
+
+
+def local_today(timezone: str, now: datetime | None = None) -> date:
+    """The patient's own calendar date in their time zone (UTC if the zone is unknown)."""
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = UTC
+    return (now or datetime.now(UTC)).astimezone(zone).date()
+
+
+def earliest_editable(today: date) -> date:
+    return today - timedelta(days=EDIT_WINDOW_DAYS)
+
+
+def is_editable(day: date, today: date) -> bool:
+    """True for today and the 7 days before it; never the future."""
+    return earliest_editable(today) <= day <= today
+
+
+def day_problem(day: date, today: date) -> str | None:
+    """Why `day` cannot be logged, in words for the patient, or None."""
+    if day > today:
+        return "That day has not happened yet."
+    if day < earliest_editable(today):
+        return f"Days more than {EDIT_WINDOW_DAYS} days ago can no longer be added or changed."
+    return None

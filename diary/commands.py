@@ -1,0 +1,90 @@
+"""Command-line tasks for clinic admins: demo data, clinician accounts, backups."""
+
+import secrets
+import sys
+
+import click
+from flask import Flask, current_app
+
+from diary.extensions import db
+from diary.models import Role, User
+
+# Unambiguous letters and digits (no 0/O, 1/I/L): read aloud over a counter or typed on a phone.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+
+def new_clinic_code() -> str:
+    """A short, hard-to-guess code (31^8 ≈ 8.5e11 possibilities; wrong guesses are throttled)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def create_clinician(email: str, password: str, name: str | None = None) -> User:
+    """Create a clinician account with a fresh clinic code (the caller commits)."""
+    from diary.auth.passwords import hash_password
+
+    code = new_clinic_code()
+    while db.session.scalar(db.select(User.id).where(User.clinic_code == code)) is not None:
+        code = new_clinic_code()
+    user = User(
+        email=email.strip().lower(),
+        password_hash=hash_password(password),
+        role=Role.CLINICIAN,
+        name=name,
+        clinic_code=code,
+        timezone=current_app.config["DEFAULT_TIMEZONE"],
+    )
+    db.session.add(user)
+    return user
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("create-clinician")
+    @click.argument("email")
+    @click.option("--name", help="The name patients see when they share with this clinician.")
+    @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+    def create_clinician_command(email: str, name: str | None, password_stdin: bool) -> None:
+        """Create a clinician account and print its clinic code."""
+        from diary.auth.passwords import password_problem
+
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        problem = password_problem(password, email)
+        if problem:
+            raise click.ClickException(problem)
+        if db.session.scalar(db.select(User.id).where(User.email == email.strip().lower())) is not None:
+            raise click.ClickException("An account with this email already exists.")
+        user = create_clinician(email, password, name)
+        db.session.commit()
+        click.echo(f"Created clinician {user.email}.")
+        click.echo(f"Clinic code: {user.clinic_code}")
+
+    @app.cli.command("demo")
+    @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database has accounts.")
+    def demo_command(if_empty: bool) -> None:
+        """Seed a clinician and several patients with months of realistic entries (empty database only)."""
+        from diary.demo import DemoRefused, seed_demo
+
+        if not current_app.config.get("DEMO_ALLOWED"):
+            raise click.ClickException("Demo data is disabled in this configuration.")
+        try:
+            accounts = seed_demo()
+        except DemoRefused as refused:
+            if if_empty:
+                click.echo("The database already has accounts; no demo data added.")
+                return
+            raise click.ClickException(str(refused)) from None
+        click.echo("Demo data is ready. Sign in at http://127.0.0.1:5000/login with:")
+        for role, email, password in accounts:
+            click.echo(f"  {role:<10} {email}  password: {password}")
+
+    @app.cli.command("backup")
+    @click.argument("destination", type=click.Path(dir_okay=False, writable=True))
+    def backup_command(destination: str) -> None:
+        """Write a consistent copy of the database to DESTINATION, and check it."""
+        from diary.backup import backup
+
+        summary = backup(destination)
+        click.echo(summary)

@@ -1,0 +1,47 @@
+"""Database wiring: Flask-SQLAlchemy, Flask-Migrate and the SQLite settings every connection needs."""
+
+from flask import Flask, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from diary.extensions import db, migrate
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def init_app(app: Flask) -> None:
+    """Bind the database extensions; migrations live in the top-level `migrations/` folder."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # pool_pre_ping has nothing to do for a file; keep the options the dialect understands.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, _record) -> None:
+    """WAL, a busy timeout and foreign keys on every SQLite connection; PostgreSQL is left alone."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    # Let SQLAlchemy emit BEGIN itself (see _sqlite_begin) instead of pysqlite's own late BEGIN.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn) -> None:
+    """Take SQLite's write lock up front for anything that may write.
+
+    A deferred transaction that reads and then writes cannot wait for another writer: SQLite answers
+    "database is locked" at once, whatever the busy timeout. Requests that change state (and CLI commands)
+    therefore begin IMMEDIATE, which waits its turn; GET requests only read and begin deferred.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")

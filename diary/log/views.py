@@ -1,0 +1,134 @@
+"""Today, a recent day, and the history list."""
+
+from datetime import date, timedelta
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from diary.access import patient_required
+from diary.clinical.days import EDIT_WINDOW_DAYS, day_problem, is_editable, local_today
+from diary.extensions import db
+from diary.log import bp
+from diary.log.entries import (
+    entries_between,
+    entry_for,
+    first_entry_day,
+    history_days,
+    prescribed_dose_on,
+    save_entry,
+)
+from diary.log.forms import EntryForm
+
+HISTORY_PAGE_DAYS = 14
+
+
+def patient_today() -> date:
+    return local_today(current_user.timezone)
+
+
+@bp.route("/")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    if current_user.is_clinician:
+        return redirect(url_for("clinic.patient_list"))
+    return redirect(url_for("log.today"))
+
+
+@bp.route("/today", methods=["GET", "POST"])
+@patient_required
+def today():
+    return _entry_page(patient_today(), from_today=True)
+
+
+@bp.route("/day/<string:day>", methods=["GET", "POST"])
+@patient_required
+def day(day: str):
+    try:
+        chosen = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    if len(day) != 10:
+        abort(404)  # only the canonical YYYY-MM-DD spelling
+    return _entry_page(chosen, from_today=False)
+
+
+def _entry_page(chosen: date, *, from_today: bool):
+    today = patient_today()
+    if not from_today and chosen == today and request.method == "GET":
+        return redirect(url_for("log.today"))
+    form = EntryForm()
+    if request.method == "GET":
+        return _show_form(form, chosen, today)
+    if not from_today:
+        # On /day/<date> the URL names the day; the form's own day field cannot move the save elsewhere.
+        form.day.data = chosen
+        form.day.raw_data = [chosen.isoformat()]
+    if form.validate_on_submit():
+        problem = day_problem(form.day.data, today)
+        if problem is None:
+            result = save_entry(current_user, form.day.data, form.entry_values())
+            db.session.commit()
+            return render_template(
+                "log/saved.html",
+                entry=result.entry,
+                created=result.created,
+                responses=result.responses,
+                today=today,
+                previous_day=_previous_editable(result.entry.day, today),
+            )
+        form.day.errors.append(problem)
+    return _render_form(form, form.day.data or chosen, today), 422
+
+
+def _show_form(form: EntryForm, chosen: date, today: date):
+    problem = day_problem(chosen, today)
+    if problem:
+        return render_template("log/closed_day.html", day=chosen, problem=problem, today=today), 404
+    entry = entry_for(current_user, chosen)
+    form.day.data = chosen
+    if entry is not None:
+        form.fill_from(entry.values())
+    else:
+        form.dose_mg.data = prescribed_dose_on(current_user, chosen)
+    return _render_form(form, chosen, today, entry=entry)
+
+
+def _render_form(form: EntryForm, chosen: date, today: date, entry=None):
+    return render_template(
+        "log/entry.html",
+        form=form,
+        day=chosen,
+        today=today,
+        entry=entry,
+        is_today=chosen == today,
+        earliest=today - timedelta(days=EDIT_WINDOW_DAYS),
+        previous_day=_previous_editable(chosen, today),
+    )
+
+
+def _previous_editable(chosen: date, today: date) -> date | None:
+    previous = chosen - timedelta(days=1)
+    return previous if is_editable(previous, today) else None
+
+
+@bp.get("/history")
+@patient_required
+def history():
+    today = patient_today()
+    page = request.args.get("page", 1, type=int)
+    if page < 1 or page > 10_000:
+        abort(404)
+    last = today - timedelta(days=(page - 1) * HISTORY_PAGE_DAYS)
+    first = last - timedelta(days=HISTORY_PAGE_DAYS - 1)
+    by_day = {entry.day: entry for entry in entries_between(current_user, first, last)}
+    earliest = first_entry_day(current_user)
+    rows = [(d, by_day.get(d), is_editable(d, today)) for d in history_days(last, HISTORY_PAGE_DAYS)]
+    return render_template(
+        "log/history.html",
+        rows=rows,
+        page=page,
+        has_newer=page > 1,
+        has_older=earliest is not None and earliest < first,
+        today=today,
+    )

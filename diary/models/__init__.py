@@ -1,0 +1,27 @@
+"""Typed SQLAlchemy models, one module per domain; import them from here."""
+
+from diary.models.audit import AuditEvent, Throttle
+from diary.models.care import Checkin, Course, CourseRevision, PregnancyTest
+from diary.models.clinic import Appointment, ChartImage, FlagAck, Share
+from diary.models.entry import SUNBURN_CHOICES, SYMPTOMS, Entry, EntryRevision, SafetyAlert
+from diary.models.user import Role, User
+
+__all__ = [
+    "SUNBURN_CHOICES",
+    "SYMPTOMS",
+    "Appointment",
+    "AuditEvent",
+    "ChartImage",
+    "Checkin",
+    "Course",
+    "CourseRevision",
+    "Entry",
+    "EntryRevision",
+    "FlagAck",
+    "PregnancyTest",
+    "Role",
+    "SafetyAlert",
+    "Share",
+    "Throttle",
+    "User",
+]

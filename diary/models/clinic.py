@@ -1,0 +1,69 @@
+"""What connects a patient to a clinician: sharing, appointments, acknowledged flags, cached charts."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, LargeBinary, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from diary.extensions import db
+from diary.models.base import created_at_column
+
+
+class Share(db.Model):
+    """A patient shares their diary with a clinician until they stop (the row is then deleted)."""
+
+    __tablename__ = "shares"
+    __table_args__ = (UniqueConstraint("patient_id", "clinician_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class Appointment(db.Model):
+    """A monthly visit recorded by the clinician: weight, dose change, labs, pregnancy test, notes."""
+
+    __tablename__ = "appointments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    day: Mapped[date] = mapped_column(Date)
+    weight_kg: Mapped[float | None] = mapped_column(Numeric(5, 1, asdecimal=False))
+    new_dose_mg: Mapped[float | None] = mapped_column(Numeric(5, 1, asdecimal=False))
+    # Lipids in mg/dL, liver enzymes in U/L.
+    triglycerides: Mapped[float | None] = mapped_column(Numeric(6, 1, asdecimal=False))
+    total_cholesterol: Mapped[float | None] = mapped_column(Numeric(6, 1, asdecimal=False))
+    ldl: Mapped[float | None] = mapped_column(Numeric(6, 1, asdecimal=False))
+    hdl: Mapped[float | None] = mapped_column(Numeric(6, 1, asdecimal=False))
+    alt: Mapped[float | None] = mapped_column(Numeric(6, 1, asdecimal=False))
+    ast: Mapped[float | None] = mapped_column(Numeric(6, 1, asdecimal=False))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class FlagAck(db.Model):
+    """A clinician's acknowledgement of one flag (rule + day) for a patient."""
+
+    __tablename__ = "flag_acks"
+    __table_args__ = (UniqueConstraint("patient_id", "rule", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    rule: Mapped[str] = mapped_column(String(40))
+    day: Mapped[date] = mapped_column(Date)
+    acknowledged_at: Mapped[datetime] = created_at_column()
+
+
+class ChartImage(db.Model):
+    """A rendered chart, keyed by everything it was drawn from, shared by every app process."""
+
+    __tablename__ = "chart_images"
+    __table_args__ = (CheckConstraint("length(key) > 0", name="key_not_empty"),)
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = created_at_column()

@@ -1,0 +1,121 @@
+"""The daily diary entry, its edit history, and safety alerts raised by a save."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from diary.extensions import db
+from diary.models.base import created_at_column, utcnow
+
+SUNBURN_CHOICES = ("none", "mild", "severe")
+# The daily symptom check-list (DESIGN.md "What a patient logs each day"), one boolean column each.
+SYMPTOMS = ("headache", "vision", "joint_pain", "abdominal_pain", "self_harm_thoughts")
+# Every field a patient can fill in, in form order: what the upsert writes and the history keeps.
+ENTRY_FIELDS = (
+    "dose_mg",
+    "lips",
+    "skin",
+    "eyes",
+    "nosebleed",
+    "sun_minutes",
+    "sunscreen",
+    "covered",
+    "sunburn",
+    "mood",
+    "skin_severity",
+    "new_spots",
+    *SYMPTOMS,
+    "notes",
+)
+
+
+def _scale(name: str, top: int) -> CheckConstraint:
+    return CheckConstraint(f"{name} IS NULL OR ({name} >= 0 AND {name} <= {top})", name=f"{name}_range")
+
+
+class Entry(db.Model):
+    __tablename__ = "entries"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "day"),
+        CheckConstraint("dose_mg IS NULL OR (dose_mg >= 0 AND dose_mg <= 200)", name="dose_mg_range"),
+        _scale("lips", 10),
+        _scale("skin", 10),
+        _scale("eyes", 10),
+        _scale("mood", 10),
+        _scale("skin_severity", 4),
+        _scale("new_spots", 100),
+        _scale("sun_minutes", 1440),
+        CheckConstraint("sunburn IN ('none', 'mild', 'severe')", name="sunburn_choice"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    dose_mg: Mapped[float | None] = mapped_column(Numeric(5, 1, asdecimal=False))
+    lips: Mapped[int | None] = mapped_column(Integer)
+    skin: Mapped[int | None] = mapped_column(Integer)
+    eyes: Mapped[int | None] = mapped_column(Integer)
+    nosebleed: Mapped[bool] = mapped_column(Boolean, default=False)
+    sun_minutes: Mapped[int | None] = mapped_column(Integer)
+    sunscreen: Mapped[bool] = mapped_column(Boolean, default=False)
+    covered: Mapped[bool] = mapped_column(Boolean, default=False)
+    sunburn: Mapped[str] = mapped_column(String(8), default="none")
+    mood: Mapped[int | None] = mapped_column(Integer)
+    skin_severity: Mapped[int | None] = mapped_column(Integer)
+    new_spots: Mapped[int | None] = mapped_column(Integer)
+    headache: Mapped[bool] = mapped_column(Boolean, default=False)
+    vision: Mapped[bool] = mapped_column(Boolean, default=False)
+    joint_pain: Mapped[bool] = mapped_column(Boolean, default=False)
+    abdominal_pain: Mapped[bool] = mapped_column(Boolean, default=False)
+    self_harm_thoughts: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    @property
+    def symptoms(self) -> list[str]:
+        return [name for name in SYMPTOMS if getattr(self, name)]
+
+    def values(self) -> dict[str, Any]:
+        """The patient's answers as plain data (for history, export and the clinical rules)."""
+        return {name: getattr(self, name) for name in ENTRY_FIELDS}
+
+
+class EntryRevision(db.Model):
+    """An earlier version of an entry, kept whenever a saved day is changed."""
+
+    __tablename__ = "entry_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    changed_by_id: Mapped[int | None] = mapped_column(Integer)
+    changed_at: Mapped[datetime] = created_at_column()
+    # What the entry said before the change, field by field.
+    previous: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class SafetyAlert(db.Model):
+    """A critical answer (self-harm, headache with vision change, severe abdominal pain), saved with it."""
+
+    __tablename__ = "safety_alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    rule: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(16))  # "entry" or "checkin"
+    created_at: Mapped[datetime] = created_at_column()

@@ -1,0 +1,61 @@
+"""Accounts: patients and clinicians."""
+
+import enum
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import DateTime, Enum, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from diary.extensions import db
+from diary.models.base import created_at_column
+
+
+class Role(enum.StrEnum):
+    PATIENT = "patient"
+    CLINICIAN = "clinician"
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so uniqueness ignores case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=16, validate_strings=True))
+    name: Mapped[str | None] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # Clinicians only: the code patients type at /sharing.
+    clinic_code: Mapped[str | None] = mapped_column(String(16), unique=True)
+    # What Flask-Login keeps in the cookie; rotating it signs out every earlier cookie.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    created_at: Mapped[datetime] = created_at_column()
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def rotate_session_token(self) -> None:
+        """Make every cookie issued so far useless (sign-out, password change, deletion)."""
+        self.session_token = new_session_token()
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == Role.PATIENT
+
+    @property
+    def is_clinician(self) -> bool:
+        return self.role == Role.CLINICIAN
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email.split("@", 1)[0]
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"

@@ -1,0 +1,205 @@
+"""Fixtures: a migrated real database per backend (SQLite file, and PostgreSQL when configured), the app,
+clients, and factories for patients and clinicians.
+
+Every test that takes `app` runs once per backend. PostgreSQL comes from TEST_DATABASE_URL (a server URL: the
+suite creates and drops its own database there). With CI set, a missing or unreachable PostgreSQL fails
+the run.
+"""
+
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from config import TestingConfig
+from diary import create_app
+from diary.auth.passwords import hash_password
+from diary.commands import create_clinician
+from diary.extensions import db
+from diary.models import Role, Share, User
+
+PASSWORD = "correct horse battery"
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite", "postgresql"] if PG_URL or os.environ.get("CI") else ["sqlite"]
+
+
+def make_app(database_url: str, **overrides) -> Flask:
+    config = type("TestConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+    return create_app(config)
+
+
+def _migrate(database_url: str) -> None:
+    app = make_app(database_url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A migrated SQLite file; each test gets its own copy."""
+    path = tmp_path_factory.mktemp("sqlite") / "template.sqlite"
+    _migrate(f"sqlite:///{path}")
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this test session, dropped afterwards."""
+    if not PG_URL:
+        pytest.fail("CI is set but TEST_DATABASE_URL is not: PostgreSQL tests must not be skipped on CI.")
+    server = make_url(PG_URL).set(drivername="postgresql+psycopg")
+    name = f"diary_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # noqa: BLE001
+        admin.dispose()
+        pytest.fail(
+            f"PostgreSQL at {server.render_as_string()} is unreachable: {type(error).__name__}: {error}"
+        )
+    url = server.set(database=name).render_as_string(hide_password=False)
+    _migrate(url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _truncate_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                text(
+                    "SELECT tablename FROM pg_tables"
+                    " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                )
+            )
+        ]
+        # TRUNCATE does not fire the audit log's row triggers, so tests can start clean.
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "diary.sqlite"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_database")
+    _truncate_postgres(url)
+    return url
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = make_app(database_url)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_patient(app: Flask):
+    """Create a patient account; returns its id."""
+
+    def make(email: str = "pat@example.com", password: str = PASSWORD, timezone: str = "UTC") -> int:
+        with app.app_context():
+            user = User(
+                email=email, password_hash=hash_password(password), role=Role.PATIENT, timezone=timezone
+            )
+            db.session.add(user)
+            db.session.commit()
+            return user.id
+
+    return make
+
+
+@pytest.fixture
+def make_clinician(app: Flask):
+    """Create a clinician; returns (id, clinic code)."""
+
+    def make(
+        email: str = "doc@example.com", password: str = PASSWORD, name: str = "Dr. Test"
+    ) -> tuple[int, str]:
+        with app.app_context():
+            user = create_clinician(email, password, name)
+            db.session.commit()
+            return user.id, user.clinic_code
+
+    return make
+
+
+@pytest.fixture
+def share(app: Flask):
+    """Make patient share with clinician (as if they had entered the clinic code)."""
+
+    def make(patient_id: int, clinician_id: int) -> None:
+        with app.app_context():
+            db.session.add(Share(patient_id=patient_id, clinician_id=clinician_id))
+            db.session.commit()
+
+    return make
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, *pages: str) -> str:
+    """The CSRF token for this client's session, read from a page's form as a browser would."""
+    for page in pages or ("/crisis", "/login"):
+        match = CSRF_RE.search(client.get(page).get_data(as_text=True))
+        if match:
+            return match.group(1)
+    raise AssertionError(f"no CSRF token on {pages}")
+
+
+def post(client: FlaskClient, url: str, data: dict | None = None, **kwargs):
+    """POST a form with a valid CSRF token, like a browser submitting the page it shows."""
+    data = dict(data or {})
+    data.setdefault("csrf_token", csrf_token(client))
+    return client.post(url, data=data, **kwargs)
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD):
+    return client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": csrf_token(client, "/login")}
+    )
+
+
+@pytest.fixture
+def patient_client(app: Flask, make_patient) -> FlaskClient:
+    """A client signed in as a new patient (pat@example.com)."""
+    make_patient()
+    client = app.test_client()
+    response = login(client, "pat@example.com")
+    assert response.status_code == 302
+    return client
