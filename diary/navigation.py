@@ -8,7 +8,7 @@ PATIENT_NAV = [
     ("care.progress", "Progress"),
     ("care.checkin", "Check-in"),
     ("care.course", "Course"),
-    ("account.sharing", "Sharing"),
+    ("sharing.sharing", "Sharing"),
     ("account.account", "Account"),
 ]
 CLINICIAN_NAV = [("clinic.patient_list", "My patients"), ("account.account", "Account")]
