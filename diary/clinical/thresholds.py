@@ -1,9 +1,10 @@
 """Every clinical number the diary acts on, in one place, each beside its source, for a clinic to review.
 
 Sources
-- AAD: Reynolds RV et al. Guidelines of care for the management of acne vulgaris. J Am Acad Dermatol 2024;90:1006.
-  (Isotretinoin monitoring: fasting lipids and liver function; action levels for triglycerides and transaminases;
-  cumulative dosing of 120–150 mg/kg discussed with the relapse literature it cites.)
+- AAD: Reynolds RV et al. Guidelines of care for the management of acne vulgaris.
+  J Am Acad Dermatol 2024;90:1006. (Isotretinoin monitoring: fasting lipids and liver function; action
+  levels for triglycerides and transaminases; cumulative dosing of 120–150 mg/kg discussed with the
+  relapse literature it cites.)
 - PI: Isotretinoin prescribing information (e.g. Absorica/Claravis labels), and the iPLEDGE REMS programme.
 - PHQ-9: Kroenke K, Spitzer RL, Williams JBW. The PHQ-9. J Gen Intern Med 2001;16:606-613.
 - CLINIC: a clinic's own choice, not a guideline's; review and change freely.
