@@ -1,0 +1,105 @@
+"""/sharing: enter a clinic code, confirm the clinician, or stop sharing."""
+
+from datetime import timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.exceptions import TooManyRequests
+
+from diary import audit
+from diary.access import patient_required
+from diary.auth import throttle
+from diary.extensions import db
+from diary.models import Role, Share, User
+from diary.sharing import bp
+from diary.sharing.forms import CodeForm, ConfirmForm, normalise_code
+
+CODE_SCOPE = "share_code"
+# CLINIC: wrong clinic codes allowed per patient per hour before a pause (codes are 31^8; stops guessing).
+CODE_WINDOW = timedelta(hours=1)
+WRONG_CODE = "That code does not match a clinic. Check it with your clinic and try again."
+
+
+def _my_shares() -> list[tuple[Share, User]]:
+    stmt = (
+        db.select(Share, User)
+        .join(User, User.id == Share.clinician_id)
+        .where(Share.patient_id == current_user.id)
+        .order_by(Share.created_at)
+    )
+    return [(share, clinician) for share, clinician in db.session.execute(stmt)]
+
+
+def _clinician_for(code: str) -> User | None:
+    if not code:
+        return None
+    return db.session.scalar(db.select(User).where(User.clinic_code == code, User.role == Role.CLINICIAN))
+
+
+def _check_throttle() -> None:
+    key = str(current_user.id)
+    limit = current_app.config["SHARE_CODE_MAX_FAILURES"]
+    wait = throttle.retry_after(CODE_SCOPE, [(key, limit)], CODE_WINDOW)
+    if wait:
+        error = TooManyRequests(
+            "Too many wrong codes. Please wait a while, or ask your clinic for the code again."
+        )
+        error.retry_after = wait
+        error.show_to_user = True
+        raise error
+
+
+@bp.route("/sharing", methods=["GET", "POST"])
+@patient_required
+def sharing():
+    form = CodeForm()
+    if form.validate_on_submit():
+        _check_throttle()
+        clinician = _clinician_for(normalise_code(form.code.data))
+        if clinician is None:
+            throttle.add_failure(CODE_SCOPE, str(current_user.id))
+            audit.record("share_code", patient_id=current_user.id, outcome="failed")
+            db.session.commit()
+            form.code.errors.append(WRONG_CODE)
+        else:
+            confirm = ConfirmForm(code=normalise_code(form.code.data))
+            return render_template("sharing/confirm.html", clinician=clinician, form=confirm)
+    status = 422 if form.errors else 200
+    return render_template("sharing/sharing.html", form=form, shares=_my_shares()), status
+
+
+@bp.post("/sharing/confirm")
+@patient_required
+def confirm_share():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    _check_throttle()
+    clinician = _clinician_for(normalise_code(form.code.data))
+    if clinician is None:
+        abort(404)
+    exists = db.session.scalar(
+        db.select(Share.id).where(Share.patient_id == current_user.id, Share.clinician_id == clinician.id)
+    )
+    if exists is None:
+        db.session.add(Share(patient_id=current_user.id, clinician_id=clinician.id))
+        audit.record("share_start", patient_id=current_user.id, detail=f"clinician {clinician.id}")
+        db.session.commit()
+    flash(f"Your diary is now shared with {clinician.display_name}.", "success")
+    return redirect(url_for("sharing.sharing"))
+
+
+@bp.post("/sharing/<int:share_id>/stop")
+@patient_required
+def stop_sharing(share_id: int):
+    share = db.session.scalar(
+        db.select(Share).where(Share.id == share_id, Share.patient_id == current_user.id)
+    )
+    if share is None:
+        abort(404)
+    clinician = db.session.get(User, share.clinician_id)
+    db.session.delete(share)
+    audit.record("share_stop", patient_id=current_user.id, detail=f"clinician {share.clinician_id}")
+    db.session.commit()
+    flash(f"You stopped sharing with {clinician.display_name}. They can no longer see your diary.", "success")
+    return redirect(url_for("sharing.sharing"))
