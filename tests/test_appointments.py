@@ -1,0 +1,109 @@
+"""Recording an appointment: labs, a dose change kept as course history, a pregnancy test; bad input."""
+
+from datetime import timedelta
+
+import pytest
+from conftest import login, post
+
+from diary.clinical.days import local_today
+from diary.extensions import db
+from diary.models import Appointment, Course, CourseRevision, PregnancyTest
+
+TODAY = local_today("UTC")
+
+
+@pytest.fixture
+def visit(app, make_patient, make_clinician, share):
+    """A clinician signed in, with a shared patient on a 40 mg course who can get pregnant."""
+    patient_id = make_patient()
+    clinician_id, _code = make_clinician()
+    share(patient_id, clinician_id)
+    with app.app_context():
+        course = Course(
+            patient_id=patient_id,
+            start_date=TODAY - timedelta(days=40),
+            weight_kg=60,
+            daily_dose_mg=40,
+            can_get_pregnant=True,
+        )
+        db.session.add(course)
+        db.session.flush()
+        db.session.add(
+            CourseRevision(
+                course_id=course.id,
+                effective_on=course.start_date,
+                weight_kg=60,
+                daily_dose_mg=40,
+                target_mg_per_kg=135,
+            )
+        )
+        db.session.commit()
+    client = app.test_client()
+    login(client, "doc@example.com")
+    return client, f"/clinic/patients/{patient_id}/appointments/new"
+
+
+def test_appointment_with_labs_and_dose_change_is_kept_with_history(app, visit):
+    client, url = visit
+    assert client.get(url).status_code == 200
+    response = post(
+        client,
+        url,
+        {
+            "day": TODAY.isoformat(),
+            "weight_kg": "62",
+            "new_dose_mg": "60",
+            "triglycerides": "180",
+            "alt": "30",
+            "ast": "28",
+            "notes": "Doing well",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        appointment = db.session.scalar(db.select(Appointment))
+        assert (appointment.triglycerides, appointment.alt, appointment.notes) == (180.0, 30.0, "Doing well")
+        course = db.session.scalar(db.select(Course))
+        assert (course.daily_dose_mg, course.weight_kg) == (60.0, 62.0)
+        doses = db.session.scalars(db.select(CourseRevision.daily_dose_mg).order_by(CourseRevision.id)).all()
+        assert doses == [40.0, 60.0]
+
+
+def test_pregnancy_test_is_recorded_for_a_patient_who_can_get_pregnant(app, visit):
+    client, url = visit
+    post(client, url, {"day": TODAY.isoformat(), "pregnancy_test_result": "negative"})
+    with app.app_context():
+        test = db.session.scalar(db.select(PregnancyTest))
+        assert (test.day, test.result) == (TODAY, "negative")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("triglycerides", "50000", "10 to 10000"),
+        ("alt", "-4", "1 to 10000"),
+        ("weight_kg", "500", "20 to 300"),
+        ("new_dose_mg", "abc", "Not a valid decimal"),
+        ("day", (TODAY + timedelta(days=1)).isoformat(), "future"),
+        ("pregnancy_test_result", "maybe", "Not a valid choice"),
+    ],
+)
+def test_bad_values_are_explained_kept_and_nothing_is_stored(app, visit, field, value, message):
+    client, url = visit
+    data = {"day": TODAY.isoformat(), "hdl": "55", "notes": "keep this note", field: value}
+    response = post(client, url, data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in html
+    assert "keep this note" in html and 'value="55"' in html
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Appointment)) == 0
+
+
+def test_another_clinician_cannot_record_for_the_patient(app, visit, make_clinician):
+    _client, url = visit
+    make_clinician("other@example.com")
+    other = app.test_client()
+    login(other, "other@example.com")
+    assert other.get(url).status_code == 404
+    assert post(other, url, {"day": TODAY.isoformat()}).status_code == 404
