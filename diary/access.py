@@ -7,27 +7,21 @@ from flask import abort
 from flask_login import current_user, login_required
 
 
-def patient_required(view: Callable) -> Callable:
-    """Signed-in patients only; anyone else signed in gets 404 (forbidden and missing look the same)."""
+def _role_required(allowed: Callable[[object], bool]) -> Callable[[Callable], Callable]:
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not allowed(current_user):
+                abort(404)  # forbidden and missing look the same
+            return view(*args, **kwargs)
 
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not current_user.is_patient:
-            abort(404)
-        return view(*args, **kwargs)
+        return wrapped
 
-    return wrapped
+    return decorator
 
 
-def clinician_required(view: Callable) -> Callable:
-    """Signed-in clinicians only; anyone else signed in gets 404."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not current_user.is_clinician:
-            abort(404)
-        return view(*args, **kwargs)
-
-    return wrapped
+patient_required = _role_required(lambda user: user.is_patient)
+patient_required.__doc__ = "Signed-in patients only; anyone else signed in gets 404."
+clinician_required = _role_required(lambda user: user.is_clinician)
+clinician_required.__doc__ = "Signed-in clinicians only; anyone else signed in gets 404."

@@ -25,7 +25,7 @@ from diary import create_app
 from diary.auth.passwords import hash_password
 from diary.commands import create_clinician
 from diary.extensions import db
-from diary.models import Role, Share, User
+from diary.models import Course, CourseRevision, Role, Share, User
 
 PASSWORD = "correct horse battery"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -154,6 +154,39 @@ def make_clinician(app: Flask):
             user = create_clinician(email, password, name)
             db.session.commit()
             return user.id, user.clinic_code
+
+    return make
+
+
+@pytest.fixture
+def make_course(app: Flask):
+    """Give a patient a course (and its first revision); returns the course id."""
+
+    def make(
+        patient_id: int, start_date, weight_kg: float = 60.0, daily_dose_mg: float = 40.0, **fields
+    ) -> int:
+        with app.app_context():
+            course = Course(
+                patient_id=patient_id,
+                start_date=start_date,
+                weight_kg=weight_kg,
+                daily_dose_mg=daily_dose_mg,
+                **fields,
+            )
+            db.session.add(course)
+            db.session.flush()
+            db.session.add(
+                CourseRevision(
+                    course_id=course.id,
+                    effective_on=start_date,
+                    weight_kg=weight_kg,
+                    daily_dose_mg=daily_dose_mg,
+                    target_mg_per_kg=course.target_mg_per_kg or 135.0,
+                    end_date=course.end_date,
+                )
+            )
+            db.session.commit()
+            return course.id
 
     return make
 

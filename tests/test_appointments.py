@@ -13,31 +13,12 @@ TODAY = local_today("UTC")
 
 
 @pytest.fixture
-def visit(app, make_patient, make_clinician, share):
+def visit(app, make_patient, make_clinician, share, make_course):
     """A clinician signed in, with a shared patient on a 40 mg course who can get pregnant."""
     patient_id = make_patient()
     clinician_id, _code = make_clinician()
     share(patient_id, clinician_id)
-    with app.app_context():
-        course = Course(
-            patient_id=patient_id,
-            start_date=TODAY - timedelta(days=40),
-            weight_kg=60,
-            daily_dose_mg=40,
-            can_get_pregnant=True,
-        )
-        db.session.add(course)
-        db.session.flush()
-        db.session.add(
-            CourseRevision(
-                course_id=course.id,
-                effective_on=course.start_date,
-                weight_kg=60,
-                daily_dose_mg=40,
-                target_mg_per_kg=135,
-            )
-        )
-        db.session.commit()
+    make_course(patient_id, TODAY - timedelta(days=40), 60, 40, can_get_pregnant=True)
     client = app.test_client()
     login(client, "doc@example.com")
     return client, f"/clinic/patients/{patient_id}/appointments/new"

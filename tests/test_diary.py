@@ -9,7 +9,7 @@ from conftest import csrf_token, login, post
 
 from diary.clinical.days import local_today
 from diary.extensions import db
-from diary.models import Course, CourseRevision, Entry, EntryRevision, SafetyAlert
+from diary.models import Entry, EntryRevision, SafetyAlert
 
 TODAY = local_today("UTC")
 
@@ -159,24 +159,9 @@ def test_missing_csrf_token_changes_nothing(app, patient_client):
     assert stored(app) == []
 
 
-def test_dose_is_prefilled_from_the_course(app, make_patient):
+def test_dose_is_prefilled_from_the_course(app, make_patient, make_course):
     patient_id = make_patient("dose@example.com")
-    with app.app_context():
-        course = Course(
-            patient_id=patient_id, start_date=TODAY - timedelta(days=20), weight_kg=60, daily_dose_mg=40
-        )
-        db.session.add(course)
-        db.session.flush()
-        db.session.add(
-            CourseRevision(
-                course_id=course.id,
-                effective_on=course.start_date,
-                weight_kg=60,
-                daily_dose_mg=40,
-                target_mg_per_kg=135,
-            )
-        )
-        db.session.commit()
+    make_course(patient_id, TODAY - timedelta(days=20), 60, 40)
     client = app.test_client()
     login(client, "dose@example.com")
     html = client.get("/today").get_data(as_text=True)
