@@ -5,12 +5,12 @@ import logging
 import secrets
 import traceback
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, g, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from diary.extensions import db
+from diary.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,9 @@ def _database_unavailable(error: Exception):
     """The database is down or unreachable: 503, and the pool starts afresh so the app recovers by itself."""
     incident = incident_log("database unavailable", error)
     _reset_session()
+    # The page must render without the database: the signed-in user may be what failed to load, and
+    # Flask-Login would try again (and fail again) while the template asks who is signed in.
+    g._login_user = login_manager.anonymous_user()
     return error_page(503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}, incident=incident)
 
 

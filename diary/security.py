@@ -1,9 +1,12 @@
 """Sessions, CSRF and security headers: what makes "private" true on every response."""
 
+import os
 import time
+from itertools import chain
 
-from flask import Flask, current_app, request, session
+from flask import Flask, abort, current_app, request, session
 from flask_login import current_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from diary.extensions import csrf, db, login_manager, talisman
 from diary.models import User
@@ -25,6 +28,10 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     # Flask-Login's own session protection would only log the user out; rotation is ours (see User.get_id).
     login_manager.session_protection = None
+    _trust_proxies(app)
+    # Before CSRFProtect, so an oversized body is refused with 413 before anything reads it.
+    app.before_request(_refuse_oversized_body)
+    app.before_request(_refuse_nul_characters)
     csrf.init_app(app)
     talisman.init_app(
         app,
@@ -40,6 +47,33 @@ def init_app(app: Flask) -> None:
     )
     app.before_request(_enforce_session_lifetime)
     app.after_request(_no_store_by_default)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind a load balancer the client's address comes from X-Forwarded-For; trust only as many hops as set.
+
+    Without this, every request seems to come from the proxy, and per-address sign-in throttling would lock
+    out everyone at once. DIARY_TRUSTED_PROXIES (or TRUSTED_PROXIES in the config) is the number of proxies.
+    """
+    hops = int(app.config.get("TRUSTED_PROXIES") or os.environ.get("DIARY_TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def _refuse_oversized_body():
+    """413 from the declared length alone, whatever the content type (Werkzeug checks only when parsing)."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and (request.content_length or 0) > limit:
+        abort(413)
+
+
+def _refuse_nul_characters():
+    """No person types a NUL character; PostgreSQL cannot store one and would fail the request with a 5xx."""
+    values = [*chain.from_iterable(request.args.listvalues()), *(request.view_args or {}).values()]
+    if request.method == "POST":
+        values.extend(chain.from_iterable(request.form.listvalues()))
+    if any(isinstance(value, str) and "\x00" in value for value in values):
+        abort(400)
 
 
 @login_manager.user_loader

@@ -1,11 +1,29 @@
 """Counting failures in the database, so limits hold across every app process (not per worker)."""
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import delete, func, select
 
 from diary.extensions import db
 from diary.models import Throttle
+
+LOGIN_SCOPE = "login"
+
+
+def account_key(email: str) -> str:
+    """The per-account counter's key: a digest, so keys stay short (any email length) and hold no address."""
+    return "account:" + hashlib.sha256(email.encode()).hexdigest()[:40]
+
+
+def login_limits(email: str, address: str) -> list[tuple[str, int]]:
+    """The sign-in counters a failed password adds to, with their limits: per account and per address."""
+    cfg = current_app.config
+    return [
+        (account_key(email), cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
+        (f"address:{address[:200]}", cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
+    ]
 
 
 def failures(scope: str, key: str, window: timedelta) -> int:

@@ -14,7 +14,7 @@ from diary.extensions import db
 from diary.models import Role, User
 from diary.security import start_session
 
-LOGIN_SCOPE = "login"
+LOGIN_SCOPE = throttle.LOGIN_SCOPE
 BAD_LOGIN = "That email and password do not match an account."
 
 
@@ -69,13 +69,12 @@ def login():
         email = form.email.data.strip().lower()
         address = request.remote_addr or "unknown"
         cfg = current_app.config
-        limits = [
-            (f"account:{email}", cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
-            (f"address:{address}", cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
-        ]
+        limits = throttle.login_limits(email, address)
         wait = throttle.retry_after(LOGIN_SCOPE, limits, cfg["LOGIN_WINDOW"])
         if wait:
-            audit.record("sign_in", outcome="locked", detail="throttled")
+            # The account targeted (when it exists) is named in the row, so a clinic can see who was attacked.
+            target = db.session.scalar(db.select(User.id).where(User.email == email))
+            audit.record("sign_in", actor_id=target, outcome="locked", detail="throttled")
             db.session.commit()
             error = TooManyRequests(
                 f"Too many attempts. Please wait {max(1, wait // 60)} minute(s) and try again."
@@ -95,7 +94,7 @@ def login():
             return render_template("auth/login.html", form=form), 401
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(form.password.data)
-        throttle.clear(LOGIN_SCOPE, f"account:{email}")
+        throttle.clear(LOGIN_SCOPE, throttle.account_key(email))
         audit.record("sign_in", actor_id=user.id)
         db.session.commit()
         start_session(user)
