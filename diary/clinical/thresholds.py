@@ -40,6 +40,7 @@ PHQ9_WARNING_SCORE = (
 CHECKIN_INTERVAL_DAYS = 28  # DESIGN: the check-in is offered every 28 days (monthly visits)
 MOOD_DROP_POINTS = 3.0  # CLINIC: 7-day mean mood down ≥ 3 points from the 7 days before
 MOOD_WINDOW_DAYS = 7  # CLINIC
+MOOD_MIN_DAYS = 4  # CLINIC: each 7-day mean needs ≥ 4 logged days, so one or two low days are not a trend
 
 # --- Skin and sun (CLINIC, following PI advice on dryness and photosensitivity) ---------------------------
 DRYNESS_HIGH = 8  # CLINIC: any dryness ≥ 8 …
@@ -55,3 +56,4 @@ LIPS_ZERO_RUN_DAYS = 14  # CLINIC: lips dryness 0 on 14 logged days in a row whi
 PREGNANCY_TEST_OVERDUE_DAYS = 30  # iPLEDGE: a negative test every month; > 30 days since the last is overdue
 PRESCRIPTION_PICKUP_WINDOW_DAYS = 7  # iPLEDGE: pick up the prescription within 7 days of the test
 BLOOD_DONATION_WAIT_DAYS = 30  # PI: no blood donation during treatment and for 30 days after the last dose
+FINAL_PREGNANCY_TEST_AFTER_DAYS = 30  # PI/iPLEDGE: a test at the end of treatment and a month after it

@@ -1,0 +1,90 @@
+"""Plain, frozen records of a patient's data: what the clinical rules read (no Flask, no database).
+
+Field names follow the model columns, so a DayRecord and an ORM Entry can be read the same way.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class DayRecord:
+    """One day's diary entry. None means "not recorded"; a dose of 0 means the dose was missed."""
+
+    day: date
+    dose_mg: float | None = None
+    lips: int | None = None
+    skin: int | None = None
+    eyes: int | None = None
+    nosebleed: bool = False
+    sun_minutes: int | None = None
+    sunscreen: bool = False
+    covered: bool = False
+    sunburn: str = "none"
+    mood: int | None = None
+    skin_severity: int | None = None
+    new_spots: int | None = None
+    headache: bool = False
+    vision: bool = False
+    joint_pain: bool = False
+    abdominal_pain: bool = False
+    self_harm_thoughts: bool = False
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class CheckinRecord:
+    """A PHQ-9 check-in: nine answers, each 0 (not at all) … 3 (nearly every day)."""
+
+    day: date
+    answers: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class LabRecord:
+    """Blood results from one appointment: lipids in mg/dL, liver enzymes in U/L; None when not measured."""
+
+    day: date
+    triglycerides: float | None = None
+    total_cholesterol: float | None = None
+    ldl: float | None = None
+    hdl: float | None = None
+    alt: float | None = None
+    ast: float | None = None
+
+
+@dataclass(frozen=True)
+class Prescription:
+    """The daily dose and body weight in force from `effective_on` (until a later prescription)."""
+
+    effective_on: date
+    daily_dose_mg: float
+    weight_kg: float
+
+
+@dataclass(frozen=True)
+class CourseFacts:
+    """The treatment course; `prescriptions` is its dated history in the order it was written."""
+
+    start_date: date
+    end_date: date | None
+    target_mg_per_kg: float
+    can_get_pregnant: bool
+    prescriptions: tuple[Prescription, ...]
+
+
+@dataclass(frozen=True)
+class PregnancyTestRecord:
+    day: date
+    result: str  # "negative" | "positive"
+
+
+@dataclass(frozen=True)
+class PatientData:
+    """Everything the clinical rules need about one patient, each sequence ordered by day."""
+
+    entries: tuple[DayRecord, ...] = ()
+    checkins: tuple[CheckinRecord, ...] = ()
+    labs: tuple[LabRecord, ...] = ()
+    course: CourseFacts | None = None
+    pregnancy_tests: tuple[PregnancyTestRecord, ...] = ()
