@@ -1,0 +1,116 @@
+"""/account (change password; delete the account), /export.csv and /export.json."""
+
+from datetime import UTC, datetime
+
+from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, logout_user
+from werkzeug.exceptions import TooManyRequests
+
+from diary import audit
+from diary.access import patient_required
+from diary.account import bp
+from diary.account.export import patient_records, to_csv, to_json
+from diary.account.forms import ChangePasswordForm, DeleteAccountForm
+from diary.account.lifecycle import change_password, delete_patient
+from diary.auth import throttle
+from diary.auth.passwords import verify_password
+from diary.extensions import db
+from diary.security import start_session
+
+NOT_YOURS = "That is not your current password."
+
+
+def _page(password_form: ChangePasswordForm, delete_form: DeleteAccountForm | None, status: int = 200):
+    return render_template(
+        "account/account.html", password_form=password_form, delete_form=delete_form
+    ), status
+
+
+def _delete_form() -> DeleteAccountForm | None:
+    return DeleteAccountForm(prefix="delete") if current_user.is_patient else None
+
+
+def _password_matches(password: str) -> bool:
+    """Check the signed-in user's password, counted like a sign-in: a stolen session cannot guess it."""
+    limits = throttle.login_limits(current_user.email, request.remote_addr or "unknown")
+    window = current_app.config["LOGIN_WINDOW"]
+    wait = throttle.retry_after(throttle.LOGIN_SCOPE, limits, window)
+    if wait:
+        audit.record("password_check", outcome="locked", detail="throttled")
+        db.session.commit()
+        minutes = max(1, wait // 60)
+        error = TooManyRequests(f"Too many attempts. Please wait {minutes} minute(s) and try again.")
+        error.retry_after = wait
+        error.show_to_user = True
+        raise error
+    if verify_password(current_user.password_hash, password):
+        return True
+    for key, _limit in limits:
+        throttle.add_failure(throttle.LOGIN_SCOPE, key)
+    audit.record("password_check", outcome="failed")
+    db.session.commit()
+    return False
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = ChangePasswordForm()
+    if not form.validate_on_submit():
+        return _page(form, _delete_form(), 422 if form.is_submitted() else 200)
+    if not _password_matches(form.current.data):
+        form.current.errors.append(NOT_YOURS)
+        return _page(form, _delete_form(), 422)
+    user = current_user._get_current_object()
+    change_password(user, form.password.data)
+    db.session.commit()
+    # A fresh session on the new token: this browser stays signed in, every other copy of the cookie is dead.
+    start_session(user)
+    flash("Your password is changed. Other devices are signed out.", "success")
+    return redirect(url_for("account.account"))
+
+
+@bp.post("/account/delete")
+@patient_required
+def delete_account():
+    form = DeleteAccountForm(prefix="delete")
+    if not form.validate_on_submit():
+        return _page(ChangePasswordForm(formdata=None), form, 422)
+    if not _password_matches(form.password.data):
+        form.password.errors.append(NOT_YOURS)
+        return _page(ChangePasswordForm(formdata=None), form, 422)
+    delete_patient(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("Your account and your diary are deleted.", "info")
+    return redirect(url_for("auth.login"))
+
+
+def _download(body: str, mimetype: str, extension: str) -> Response:
+    name = f"isotretinoin-diary-{datetime.now(UTC):%Y-%m-%d}.{extension}"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
+
+
+def _export(kind: str) -> dict:
+    records = patient_records(current_user)
+    audit.record("export", patient_id=current_user.id, detail=kind)
+    db.session.commit()
+    return records
+
+
+@bp.get("/export.json")
+@patient_required
+def export_json():
+    return _download(to_json(_export("json"), datetime.now(UTC)), "application/json", "json")
+
+
+@bp.get("/export.csv")
+@patient_required
+def export_csv():
+    # The byte-order mark lets spreadsheet programs read the file as UTF-8 (accents, emoji in notes).
+    return _download("\ufeff" + to_csv(_export("csv")), "text/csv", "csv")
