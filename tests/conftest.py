@@ -236,3 +236,11 @@ def patient_client(app: Flask, make_patient) -> FlaskClient:
     response = login(client, "pat@example.com")
     assert response.status_code == 302
     return client
+
+
+@pytest.fixture
+def world(app: Flask, make_patient, make_clinician, make_course):
+    """Patients A, B, C, clinicians A and X, every kind of row, a signed-in client per role."""
+    from security_world import build_world
+
+    return build_world(app, make_patient, make_clinician, make_course)

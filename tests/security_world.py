@@ -1,0 +1,88 @@
+"""A small, fully populated world for the security tests: two patients, two clinicians, every kind of row.
+
+Patient A shares with clinician A and has something in every table (an entry whose notes are an XSS payload,
+an edited day, a course, a check-in, a pregnancy test, an appointment, a safety alert). Patient B has an entry
+of their own and shares with nobody. Patient C shares with the other clinician, so there is a share that
+belongs to neither A nor B. Each role has its own signed-in client.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from conftest import login
+from flask import Flask
+from flask.testing import FlaskClient
+
+from diary.clinical.days import local_today
+from diary.extensions import db
+from diary.models import (
+    Appointment,
+    Checkin,
+    Entry,
+    EntryRevision,
+    PregnancyTest,
+    SafetyAlert,
+    Share,
+)
+
+ROLES = ("anonymous", "patient_a", "patient_b", "clinician_a", "clinician_x")
+XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
+SQL = "Robert'); DROP TABLE entries;--"
+TODAY = local_today("UTC")
+YESTERDAY = TODAY - timedelta(days=1)
+
+
+@dataclass
+class World:
+    app: Flask
+    a: int
+    b: int
+    c: int
+    doc_a: int
+    doc_x: int
+    code_a: str
+    share_a: int
+    share_c: int
+    clients: dict[str, FlaskClient] = field(default_factory=dict)
+
+    def client(self, role: str) -> FlaskClient:
+        return self.clients[role]
+
+
+def build_world(app: Flask, make_patient, make_clinician, make_course) -> World:
+    a = make_patient("a@example.com")
+    b = make_patient("b@example.com")
+    c = make_patient("c@example.com")
+    doc_a, code_a = make_clinician("doc-a@example.com", name="Dr. A")
+    doc_x, _ = make_clinician("doc-x@example.com", name="Dr. X")
+    make_course(a, TODAY - timedelta(days=40), can_get_pregnant=True)
+    with app.app_context():
+        share_a = Share(patient_id=a, clinician_id=doc_a)
+        share_c = Share(patient_id=c, clinician_id=doc_x)
+        db.session.add_all([share_a, share_c])
+        db.session.add(Entry(patient_id=a, day=TODAY, dose_mg=40, mood=7, notes=XSS, sunburn="none"))
+        edited = Entry(patient_id=a, day=YESTERDAY, dose_mg=40, mood=5, notes=SQL, sunburn="none")
+        db.session.add(edited)
+        db.session.add(Entry(patient_id=b, day=TODAY, dose_mg=20, mood=3, notes=XSS, sunburn="mild"))
+        db.session.flush()
+        db.session.add(EntryRevision(entry_id=edited.id, changed_by_id=a, previous={"mood": 2, "notes": ""}))
+        db.session.add(Checkin(patient_id=a, day=YESTERDAY, **{f"q{n}": 1 for n in range(1, 10)}))
+        db.session.add(PregnancyTest(patient_id=a, day=YESTERDAY, result="negative", recorded_by_id=a))
+        db.session.add(
+            Appointment(patient_id=a, clinician_id=doc_a, day=YESTERDAY, triglycerides=150, notes=XSS)
+        )
+        db.session.add(SafetyAlert(patient_id=a, day=TODAY, rule="self_harm", source="entry"))
+        db.session.commit()
+        share_ids = share_a.id, share_c.id
+    world = World(app, a, b, c, doc_a, doc_x, code_a, *share_ids)
+    world.clients["anonymous"] = app.test_client()
+    for role, email in [
+        ("patient_a", "a@example.com"),
+        ("patient_b", "b@example.com"),
+        ("clinician_a", "doc-a@example.com"),
+        ("clinician_x", "doc-x@example.com"),
+    ]:
+        client = app.test_client()
+        assert login(client, email).status_code == 302, role
+        world.clients[role] = client
+    return world

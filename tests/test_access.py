@@ -1,0 +1,192 @@
+"""The access sweep: every URL rule, as every role, against a table of expected outcomes.
+
+HOW TO ADD A PAGE: add one line to EXPECTED for its endpoint, with the outcome of each method the rule
+accepts, for (anonymous, patient A, patient B, A's clinician, another clinician):
+    200 / 422 / 404 / 400 …  the status code;
+    LOGIN                    a redirect to the sign-in page;
+    to("/path")              any other redirect, to that path.
+GET runs with no query string; POST sends a valid CSRF token and an otherwise empty form (so a form page
+answers 422, and nothing changes). POST runs as the owner (patient A) last. If the rule has a URL parameter,
+give it a real value in PARAMS (patient A's data), and, if it names a row by id, values that belong to nobody
+signed in here in FORGED. A rule missing from EXPECTED, a method missing from its line, or a parameter
+missing from PARAMS fails the sweep.
+"""
+
+import re
+
+import pytest
+from conftest import csrf_token
+from security_world import ROLES, XSS, YESTERDAY, World
+
+from config import TestingConfig
+from diary import create_app
+
+LOGIN = "sign-in"
+
+
+def to(path: str) -> str:
+    return f"redirect {path}"
+
+
+HOME_P, HOME_C = to("/today"), to("/clinic/")
+# fmt: off
+EXPECTED = {
+    # endpoint:              {method: (anonymous, patient A, patient B, A's clinician, other clinician)}
+    "account.account":        {"GET": (LOGIN, 200, 200, 200, 200), "POST": (LOGIN, 422, 422, 422, 422)},
+    "account.delete_account": {"POST": (LOGIN, 422, 422, 404, 404)},
+    "account.export_csv":     {"GET": (LOGIN, 200, 200, 404, 404)},
+    "account.export_json":    {"GET": (LOGIN, 200, 200, 404, 404)},
+    "auth.login":             {"GET": (200, HOME_P, HOME_P, HOME_C, HOME_C), "POST": (422, HOME_P, HOME_P, HOME_C, HOME_C)},  # noqa: E501
+    "auth.logout":            {"POST": (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)},
+    "auth.register":          {"GET": (200, HOME_P, HOME_P, HOME_C, HOME_C), "POST": (422, HOME_P, HOME_P, HOME_C, HOME_C)},  # noqa: E501
+    "clinic.new_appointment": {"GET": (LOGIN, 404, 404, 200, 404), "POST": (LOGIN, 404, 404, 422, 404)},
+    "clinic.patient_list":    {"GET": (LOGIN, 404, 404, 200, 200)},
+    "log.day":                {"GET": (LOGIN, 200, 200, 404, 404), "POST": (LOGIN, 422, 422, 404, 404)},
+    "log.history":            {"GET": (LOGIN, 200, 200, 404, 404)},
+    "log.index":              {"GET": (LOGIN, HOME_P, HOME_P, HOME_C, HOME_C)},
+    "log.today":              {"GET": (LOGIN, 200, 200, 404, 404), "POST": (LOGIN, 422, 422, 404, 404)},
+    "public.crisis":          {"GET": (200, 200, 200, 200, 200)},
+    "public.healthz":         {"GET": (200, 200, 200, 200, 200)},
+    "sharing.confirm_share":  {"POST": (LOGIN, 400, 400, 404, 404)},
+    "sharing.sharing":        {"GET": (LOGIN, 200, 200, 404, 404), "POST": (LOGIN, 422, 422, 404, 404)},
+    "sharing.stop_sharing":   {"POST": (LOGIN, to("/sharing"), 404, 404, 404)},
+    "static":                 {"GET": (200, 200, 200, 200, 200)},
+}
+# fmt: on
+
+# URL parameters, filled with patient A's real data (the world is built in tests/security_world.py).
+PARAMS = {
+    "patient_id": lambda w: w.a,
+    "share_id": lambda w: w.share_a,
+    "day": lambda w: YESTERDAY.isoformat(),
+    "filename": lambda w: "css/app.css",
+}
+# Ids that exist but belong to nobody signed in here (or to no row at all): every role must get 404.
+FORGED = {
+    "patient_id": lambda w: [w.b, 10**6],
+    "share_id": lambda w: [w.share_c, 10**6],
+}
+# POST as the owner last: it may change what the others would see.
+POST_ORDER = ("anonymous", "patient_b", "clinician_x", "clinician_a", "patient_a")
+CSP = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+
+def _rules():
+    return sorted(create_app(TestingConfig).url_map.iter_rules(), key=lambda rule: rule.endpoint)
+
+
+RULES = _rules()
+
+
+def outcome(response) -> int | str:
+    """A status code, or where a redirect leads."""
+    if response.status_code in (301, 302, 303, 307, 308):
+        path = response.headers["Location"].split("?")[0]
+        path = re.sub(r"^https?://[^/]+", "", path)
+        return LOGIN if path == "/login" else to(path)
+    return response.status_code
+
+
+def check_response(response, endpoint: str) -> None:
+    """What every response must carry, whatever the page or the role."""
+    headers = response.headers
+    assert headers["Content-Security-Policy"] == CSP, endpoint
+    assert headers["X-Content-Type-Options"] == "nosniff", endpoint
+    assert headers["Referrer-Policy"] == "same-origin", endpoint
+    if endpoint != "static":
+        assert "no-store" in headers.get("Cache-Control", ""), endpoint
+    if response.mimetype == "text/html":
+        html = response.get_data(as_text=True)
+        assert XSS not in html, f"{endpoint}: diary text reached the page unescaped"
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), f"{endpoint}: inline script"
+        assert not re.search(r"\sstyle=", html), f"{endpoint}: style attribute"
+
+
+def comparable(response) -> str:
+    """The page without what changes on every response: the incident id and the signed CSRF token."""
+    page = re.sub(r"<code>\w+</code>", "", response.get_data(as_text=True))
+    return re.sub(r'name="csrf_token"[^>]*value="[^"]*"', "", page)
+
+
+def url_for_rule(world: World, rule, overrides: dict | None = None) -> str:
+    values = {}
+    for name in rule.arguments:
+        if overrides and name in overrides:
+            values[name] = overrides[name]
+            continue
+        assert name in PARAMS, f"{rule.endpoint}: add a value for URL parameter {name!r} to PARAMS"
+        values[name] = PARAMS[name](world)
+    with world.app.test_request_context():
+        return world.app.url_for(rule.endpoint, **values)
+
+
+def request_as(world: World, role: str, method: str, url: str):
+    """The response, read and closed (a static file's handle must not outlive the test)."""
+    client = world.client(role)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, data={"csrf_token": csrf_token(client)})
+    response.get_data()
+    response.close()
+    return response
+
+
+def test_every_rule_is_in_the_table():
+    missing = sorted({rule.endpoint for rule in RULES} - set(EXPECTED))
+    assert not missing, f"add these endpoints to EXPECTED in tests/test_access.py: {missing}"
+
+
+def test_the_table_has_no_stale_lines():
+    stale = sorted(set(EXPECTED) - {rule.endpoint for rule in RULES})
+    assert not stale, f"these endpoints no longer exist; remove them from EXPECTED: {stale}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.endpoint)
+def test_each_role_gets_the_expected_answer(world, rule):
+    assert rule.endpoint in EXPECTED, f"add {rule.endpoint} to EXPECTED in tests/test_access.py"
+    expected = EXPECTED[rule.endpoint]
+    methods = sorted(rule.methods & {"GET", "POST"})
+    assert set(expected) == set(methods), f"{rule.endpoint}: give outcomes for exactly {methods}"
+    url = url_for_rule(world, rule)
+    got = {}
+    if "GET" not in methods:
+        for role in ROLES:
+            response = request_as(world, role, "GET", url)
+            check_response(response, rule.endpoint)
+            assert response.status_code == 405, (rule.endpoint, role)
+    for method in methods:
+        for role in POST_ORDER if method == "POST" else ROLES:
+            response = request_as(world, role, method, url)
+            check_response(response, rule.endpoint)
+            got[method, role] = outcome(response)
+    wanted = {(method, role): expected[method][ROLES.index(role)] for method in methods for role in ROLES}
+    assert got == wanted
+
+
+FORGEABLE = [rule for rule in RULES if set(rule.arguments) & set(FORGED)]
+
+
+def test_every_id_parameter_has_forged_values():
+    for rule in RULES:
+        for name, converter in rule._converters.items():
+            if type(converter).__name__ == "IntegerConverter":
+                assert name in FORGED, f"{rule.endpoint}: add forged values for {name!r} to FORGED"
+
+
+@pytest.mark.parametrize("rule", FORGEABLE, ids=lambda rule: rule.endpoint)
+def test_forged_ids_look_exactly_like_missing_ones(world, rule):
+    """Someone else's row and no row at all: the same 404 page, for every role and method."""
+    for name in set(rule.arguments) & set(FORGED):
+        bodies: dict[tuple[str, str], set[str]] = {}
+        for forged in FORGED[name](world):
+            url = url_for_rule(world, rule, {name: forged})
+            for method in sorted(rule.methods & {"GET", "POST"}):
+                for role in ROLES:
+                    response = request_as(world, role, method, url)
+                    check_response(response, rule.endpoint)
+                    assert outcome(response) == (LOGIN if role == "anonymous" else 404), (url, method, role)
+                    if role != "anonymous":  # (its redirect names the page it came from)
+                        bodies.setdefault((method, role), set()).add(comparable(response))
+        differing = [key for key, pages in bodies.items() if len(pages) > 1]
+        assert not differing, f"{rule.endpoint}: someone else's {name} answers unlike a missing one"
