@@ -41,6 +41,8 @@ EXPECTED = {
     "auth.register":          {"GET": (200, HOME_P, HOME_P, HOME_C, HOME_C), "POST": (422, HOME_P, HOME_P, HOME_C, HOME_C)},  # noqa: E501
     "clinic.new_appointment": {"GET": (LOGIN, 404, 404, 200, 404), "POST": (LOGIN, 404, 404, 422, 404)},
     "clinic.patient_list":    {"GET": (LOGIN, 404, 404, 200, 200)},
+    "clinic.review":          {"GET": (LOGIN, 404, 404, 200, 404)},
+    "clinic.acknowledge_flag": {"POST": (LOGIN, 404, 404, 400, 404)},
     "log.day":                {"GET": (LOGIN, 200, 200, 404, 404), "POST": (LOGIN, 422, 422, 404, 404)},
     "log.history":            {"GET": (LOGIN, 200, 200, 404, 404)},
     "log.index":              {"GET": (LOGIN, HOME_P, HOME_P, HOME_C, HOME_C)},

@@ -1,7 +1,7 @@
 """Recording an appointment: weight, dose change, labs, pregnancy test, notes."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectChoice, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from diary.clinical.thresholds import DAILY_DOSE_MAX_MG, WEIGHT_KG_ALLOWED
@@ -59,3 +59,11 @@ class AppointmentForm(FlaskForm):
         values["day"] = self.day.data
         values["notes"] = (self.notes.data or "").strip()
         return values
+
+
+class AckForm(FlaskForm):
+    """Acknowledge one flag: its rule and day identify it."""
+
+    rule = StringField(validators=[InputRequired(), Length(max=40)])
+    day = DateField(validators=[InputRequired()])
+    next = HiddenField(validators=[Optional(), Length(max=500)])

@@ -1,21 +1,68 @@
 """Clinician pages: the patient list, a patient's review, recording an appointment."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from diary import audit
 from diary.access import clinician_required
+from diary.auth.views import safe_next
 from diary.clinic import bp
 from diary.clinic.appointments import record_appointment
-from diary.clinic.forms import AppointmentForm
-from diary.clinic.queries import course_of, shared_patient_or_404
+from diary.clinic.forms import AckForm, AppointmentForm
+from diary.clinic.queries import course_of, shared_patient_or_404, shared_patients_stmt
+from diary.clinic.review import build_review
+from diary.clinic.roster import roster
 from diary.clinical.days import local_today
+from diary.clinical.flags import RULE_LEVELS
 from diary.extensions import db
+from diary.models import FlagAck
+
+
+def clinician_today():
+    return local_today(current_user.timezone)
 
 
 @bp.get("/")
 @clinician_required
 def patient_list():
-    return render_template("clinic/patients.html", rows=[])
+    today = clinician_today()
+    rows = roster(list(db.session.scalars(shared_patients_stmt())), today)
+    return render_template("clinic/patients.html", rows=rows, today=today)
+
+
+@bp.get("/patients/<int:patient_id>")
+@clinician_required
+def review(patient_id: int):
+    patient = shared_patient_or_404(patient_id)
+    review = build_review(patient, request.args, clinician_today())
+    audit.record("review_view", patient_id=patient.id, detail=f"window {review.window.key}")
+    db.session.commit()
+    return render_template("clinic/review.html", review=review, ack_form=AckForm(), today=clinician_today())
+
+
+@bp.post("/patients/<int:patient_id>/flags/acknowledge")
+@clinician_required
+def acknowledge_flag(patient_id: int):
+    patient = shared_patient_or_404(patient_id)
+    form = AckForm()
+    if not form.validate_on_submit() or form.rule.data not in RULE_LEVELS:
+        abort(400)
+    exists = db.session.scalar(
+        db.select(FlagAck.id).where(
+            FlagAck.patient_id == patient.id, FlagAck.rule == form.rule.data, FlagAck.day == form.day.data
+        )
+    )
+    if exists is None:
+        db.session.add(
+            FlagAck(
+                patient_id=patient.id, clinician_id=current_user.id, rule=form.rule.data, day=form.day.data
+            )
+        )
+        audit.record("flag_acknowledge", patient_id=patient.id, detail=f"{form.rule.data} {form.day.data}")
+        db.session.commit()
+    flash("Flag acknowledged.", "success")
+    back = url_for("clinic.review", patient_id=patient.id)
+    return redirect(safe_next(form.next.data) or back)
 
 
 @bp.route("/patients/<int:patient_id>/appointments/new", methods=["GET", "POST"])
@@ -23,7 +70,7 @@ def patient_list():
 def new_appointment(patient_id: int):
     patient = shared_patient_or_404(patient_id)
     course = course_of(patient)
-    today = local_today(current_user.timezone)
+    today = clinician_today()
     form = AppointmentForm()
     if form.is_submitted() and form.validate():
         pregnancy, problems = _check_appointment(form, course, today)
@@ -31,7 +78,7 @@ def new_appointment(patient_id: int):
             record_appointment(patient, current_user, form.values(), course, pregnancy)
             db.session.commit()
             flash(f"Appointment on {form.day.data:%-d %b %Y} recorded.", "success")
-            return redirect(url_for("clinic.patient_list"))
+            return redirect(url_for("clinic.review", patient_id=patient.id))
     elif not form.is_submitted():
         form.day.data = today
     status = 422 if form.is_submitted() else 200

@@ -1,0 +1,115 @@
+"""A patient's review: the window asked for, and everything the review page shows for it."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import abort
+from werkzeug.datastructures import MultiDict
+
+from diary.care.records import load_patient_data
+from diary.clinic.roster import acknowledged, last_appointments, open_flags, window_start
+from diary.clinical import phq9
+from diary.clinical.dose import DoseSummary, dose_summary
+from diary.clinical.flags import Flag, flags_for
+from diary.clinical.records import PatientData
+from diary.clinical.summary import SummaryRow, previous_window, summarise
+from diary.extensions import db
+from diary.models import Appointment, User
+
+MAX_WINDOW_DAYS = 730
+PRESET_DAYS = (30, 90)
+
+
+@dataclass(frozen=True)
+class Window:
+    start: date
+    end: date
+    key: str  # "last", "course" or the number of days: what the selector shows and URLs carry
+    label: str
+
+    @property
+    def args(self) -> dict[str, str]:
+        """The query string that selects this window again."""
+        if self.key == "last":
+            return {}
+        return {"window": "course"} if self.key == "course" else {"days": self.key}
+
+
+def parse_window(args: MultiDict, patient: User, data: PatientData, today: date) -> Window:
+    """The window from ?days=N or ?window=course (default: since the last appointment); bad values 404."""
+    last_visit = last_appointments([patient.id]).get(patient.id)
+    course_start = data.course.start_date if data.course else None
+    if "days" in args:
+        raw = args.get("days", "")
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_WINDOW_DAYS:
+            abort(404)
+        days = int(raw)
+        return Window(today - timedelta(days=days - 1), today, str(days), f"Last {days} days")
+    if args.get("window", "last") == "course":
+        start = course_start or window_start(patient, last_visit, None, today)
+        return Window(min(start, today), today, "course", "Whole course")
+    if args.get("window", "last") != "last":
+        abort(404)
+    label = (
+        "Since the last appointment"
+        if last_visit
+        else "Since the course began"
+        if course_start
+        else "Last 30 days"
+    )
+    return Window(window_start(patient, last_visit, course_start, today), today, "last", label)
+
+
+@dataclass
+class Review:
+    patient: User
+    window: Window
+    previous: tuple[date, date]
+    data: PatientData
+    flags: list[Flag]
+    acknowledged: list[Flag]
+    dose: DoseSummary | None
+    summary: list[SummaryRow]
+    checkins: list[tuple[date, int, str, bool]]
+    notes: list[tuple[date, str]]
+    appointments: list[Appointment]
+
+
+def build_review(patient: User, args: MultiDict, today: date) -> Review:
+    """Gather the review for the window in `args` (queries here; rules in diary.clinical)."""
+    data = load_patient_data(patient.id, end=today)
+    window = parse_window(args, patient, data, today)
+    every_flag = flags_for(data, window.start, window.end, today)
+    acks = acknowledged([patient.id])
+    open_ = open_flags(every_flag, patient.id, acks)
+    return Review(
+        patient=patient,
+        window=window,
+        previous=previous_window(window.start, window.end),
+        data=data,
+        flags=open_,
+        acknowledged=[flag for flag in every_flag if flag not in open_],
+        dose=dose_summary(data.course, data.entries, today) if data.course else None,
+        summary=summarise(data.entries, window.start, window.end),
+        checkins=[
+            (
+                c.day,
+                phq9.score(c.answers),
+                phq9.band(phq9.score(c.answers)),
+                phq9.self_harm_answered(c.answers),
+            )
+            for c in reversed(data.checkins)
+        ],
+        notes=[
+            (e.day, e.notes)
+            for e in reversed(data.entries)
+            if e.notes and window.start <= e.day <= window.end
+        ],
+        appointments=list(
+            db.session.scalars(
+                db.select(Appointment)
+                .where(Appointment.patient_id == patient.id)
+                .order_by(Appointment.day.desc(), Appointment.id.desc())
+            )
+        ),
+    )
