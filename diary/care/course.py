@@ -1,0 +1,124 @@
+"""Reading and saving a patient's course, pregnancy tests and check-ins. Queries start from the patient."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from diary.care.records import course_facts
+from diary.clinical.records import CourseFacts, Prescription
+from diary.clinical.safety import phq9_safety_responses
+from diary.extensions import db
+from diary.models import Checkin, Course, CourseRevision, PregnancyTest, SafetyAlert, User
+from diary.models.care import PHQ9_ITEMS
+
+
+def course_of(patient: User) -> Course | None:
+    return db.session.scalar(select(Course).where(Course.patient_id == patient.id))
+
+
+def revisions_of(course: Course) -> list[CourseRevision]:
+    """The course's dated history, newest first (in the order the changes were written)."""
+    stmt = (
+        select(CourseRevision).where(CourseRevision.course_id == course.id).order_by(CourseRevision.id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def facts_of(course: Course, revisions: list[CourseRevision]) -> CourseFacts:
+    """The course as plain facts for the dose maths (`revisions` newest first, as revisions_of gives them)."""
+    return course_facts(
+        course, [Prescription(r.effective_on, r.daily_dose_mg, r.weight_kg) for r in reversed(revisions)]
+    )
+
+
+def latest_change_day(revisions: list[CourseRevision]) -> date | None:
+    return max((r.effective_on for r in revisions), default=None)
+
+
+def save_course(patient: User, course: Course | None, values: dict, effective_on: date) -> Course:
+    """Set up or change the course: Course holds the current values, a CourseRevision keeps each save dated.
+
+    The caller commits.
+    """
+    if course is None:
+        course = Course(patient_id=patient.id, **values)
+        db.session.add(course)
+        db.session.flush()
+    else:
+        for name, value in values.items():
+            setattr(course, name, value)
+    db.session.add(
+        CourseRevision(
+            course_id=course.id,
+            effective_on=effective_on,
+            weight_kg=values["weight_kg"],
+            daily_dose_mg=values["daily_dose_mg"],
+            target_mg_per_kg=values["target_mg_per_kg"],
+            end_date=values["end_date"],
+            changed_by_id=patient.id,
+        )
+    )
+    return course
+
+
+def pregnancy_tests_of(patient: User) -> list[PregnancyTest]:
+    """Newest first."""
+    stmt = (
+        select(PregnancyTest)
+        .where(PregnancyTest.patient_id == patient.id)
+        .order_by(PregnancyTest.day.desc(), PregnancyTest.id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def add_pregnancy_test(patient: User, day: date, result: str) -> PregnancyTest:
+    test = PregnancyTest(patient_id=patient.id, day=day, result=result, recorded_by_id=patient.id)
+    db.session.add(test)
+    return test
+
+
+def checkins_of(patient: User, limit: int | None = None) -> list[Checkin]:
+    """Newest first."""
+    stmt = (
+        select(Checkin)
+        .where(Checkin.patient_id == patient.id)
+        .order_by(Checkin.day.desc(), Checkin.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def save_checkin(
+    patient: User, day: date, answers: list[int], difficulty: int | None
+) -> tuple[Checkin, list]:
+    """Store the day's check-in (a second one the same day replaces the first's answers) and, for item 9
+    above "not at all", a SafetyAlert in the same transaction. Returns the check-in and the safety responses.
+    The caller commits.
+    """
+    stmt = (
+        select(Checkin)
+        .where(Checkin.patient_id == patient.id, Checkin.day == day)
+        .order_by(Checkin.id.desc())
+    )
+    if db.engine.dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    checkin = db.session.scalars(stmt).first()
+    if checkin is None:
+        checkin = Checkin(patient_id=patient.id, day=day)
+        db.session.add(checkin)
+    for name, answer in zip(PHQ9_ITEMS, answers, strict=True):
+        setattr(checkin, name, answer)
+    checkin.difficulty = difficulty
+    responses = phq9_safety_responses(answers)
+    for response in responses:
+        exists = db.session.scalar(
+            select(SafetyAlert.id).where(
+                SafetyAlert.patient_id == patient.id,
+                SafetyAlert.day == day,
+                SafetyAlert.rule == response.rule,
+            )
+        )
+        if exists is None:
+            db.session.add(SafetyAlert(patient_id=patient.id, day=day, rule=response.rule, source="checkin"))
+    db.session.flush()
+    return checkin, responses

@@ -1,0 +1,212 @@
+"""The course, pregnancy-test and PHQ-9 check-in forms."""
+
+from datetime import date, timedelta
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, RadioField, SelectChoice, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from diary.clinical import phq9
+from diary.clinical.thresholds import (
+    DAILY_DOSE_MAX_MG,
+    DEFAULT_TARGET_MG_PER_KG,
+    TARGET_MG_PER_KG_ALLOWED,
+    WEIGHT_KG_ALLOWED,
+)
+from diary.log.forms import FiniteDecimalField
+
+# How far from today a course may start: a product choice, to catch mistyped years.
+START_PAST_DAYS = 3 * 365
+START_FUTURE_DAYS = 365
+PREGNANCY_TEST_PAST_DAYS = 365
+CONTRACEPTION_MAX = 80
+
+_DECIMAL = {"inputmode": "decimal", "step": "any"}
+
+
+def _fmt(number: float) -> str:
+    return f"{number:g}"
+
+
+class CourseForm(FlaskForm):
+    start_date = DateField("Start date", validators=[InputRequired("Enter the day of your first dose.")])
+    weight_kg = FiniteDecimalField(
+        "Weight (kg)",
+        places=None,
+        validators=[
+            InputRequired("Enter your weight in kg."),
+            NumberRange(
+                *WEIGHT_KG_ALLOWED,
+                f"Enter a weight from {_fmt(WEIGHT_KG_ALLOWED[0])} to {_fmt(WEIGHT_KG_ALLOWED[1])} kg.",
+            ),
+        ],
+        render_kw={**_DECIMAL, "min": WEIGHT_KG_ALLOWED[0], "max": WEIGHT_KG_ALLOWED[1]},
+    )
+    daily_dose_mg = FiniteDecimalField(
+        "Prescribed daily dose (mg)",
+        places=None,
+        validators=[
+            InputRequired("Enter the daily dose your dermatologist prescribed, in mg."),
+            NumberRange(0, DAILY_DOSE_MAX_MG, f"Enter a daily dose from 0 to {_fmt(DAILY_DOSE_MAX_MG)} mg."),
+        ],
+        render_kw={**_DECIMAL, "min": 0, "max": DAILY_DOSE_MAX_MG},
+        description="All capsules of the day added together. 0 while treatment is paused.",
+    )
+    target_mg_per_kg = FiniteDecimalField(
+        "Target cumulative dose (mg/kg)",
+        places=None,
+        default=DEFAULT_TARGET_MG_PER_KG,
+        validators=[
+            InputRequired("Enter the target cumulative dose in mg/kg."),
+            NumberRange(
+                *TARGET_MG_PER_KG_ALLOWED,
+                f"Enter a target from {_fmt(TARGET_MG_PER_KG_ALLOWED[0])} "
+                f"to {_fmt(TARGET_MG_PER_KG_ALLOWED[1])} mg/kg.",
+            ),
+        ],
+        render_kw={**_DECIMAL, "min": TARGET_MG_PER_KG_ALLOWED[0], "max": TARGET_MG_PER_KG_ALLOWED[1]},
+        description="Usually 120–150 mg/kg. Keep 135 unless your dermatologist chose another.",
+    )
+    end_date = DateField(
+        "Planned end date", validators=[Optional()], description="Leave empty if it is not decided yet."
+    )
+    can_get_pregnant = BooleanField("I can get pregnant")
+    contraception_primary = StringField(
+        "First method of birth control",
+        validators=[
+            Optional(),
+            Length(max=CONTRACEPTION_MAX, message=f"At most {CONTRACEPTION_MAX} characters."),
+        ],
+        render_kw={"maxlength": CONTRACEPTION_MAX, "autocomplete": "off"},
+    )
+    contraception_secondary = StringField(
+        "Second method of birth control",
+        validators=[
+            Optional(),
+            Length(max=CONTRACEPTION_MAX, message=f"At most {CONTRACEPTION_MAX} characters."),
+        ],
+        render_kw={"maxlength": CONTRACEPTION_MAX, "autocomplete": "off"},
+    )
+    effective_on = DateField(
+        "Changes apply from",
+        validators=[Optional()],
+        description="A new dose or weight counts from this day; days before keep the old one.",
+    )
+
+    def check_dates(self, today: date, earliest_change: date | None) -> date | None:
+        """Cross-field checks; returns the day the saved values take effect (None if an error was added).
+
+        `earliest_change` is the last revision's effective day (None when setting up): a change may not be
+        dated before it, so the dated history stays in the order it was written.
+        """
+        start = self.start_date.data
+        ok = True
+        if start < today - timedelta(days=START_PAST_DAYS) or start > today + timedelta(
+            days=START_FUTURE_DAYS
+        ):
+            self.start_date.errors.append(
+                "Enter a start date within the last three years or the coming year."
+            )
+            ok = False
+        if self.end_date.data is not None and self.end_date.data < start:
+            self.end_date.errors.append("The end date can't be before the start date.")
+            ok = False
+        if earliest_change is None or start > today:
+            # Setting up, or a course that has not begun: the values apply from its first day on.
+            return max(start, earliest_change or start) if ok else None
+        lowest = max(start, earliest_change)
+        effective = self.effective_on.data or max(today, lowest)
+        if effective < lowest:
+            self.effective_on.errors.append(
+                f"Changes can apply from {lowest:%-d %b %Y} at the earliest (the start or the last change)."
+            )
+            ok = False
+        elif effective > max(today, lowest):
+            self.effective_on.errors.append(
+                "Changes can't apply from a future day; save them when they begin."
+            )
+            ok = False
+        return effective if ok else None
+
+    def course_values(self) -> dict:
+        """The submitted values as Course columns."""
+        pregnant = bool(self.can_get_pregnant.data)
+        return {
+            "start_date": self.start_date.data,
+            "weight_kg": round(float(self.weight_kg.data), 1),
+            "daily_dose_mg": round(float(self.daily_dose_mg.data), 1),
+            "target_mg_per_kg": round(float(self.target_mg_per_kg.data), 1),
+            "end_date": self.end_date.data,
+            "can_get_pregnant": pregnant,
+            "contraception_primary": (self.contraception_primary.data or "").strip() or None
+            if pregnant
+            else None,
+            "contraception_secondary": (self.contraception_secondary.data or "").strip() or None
+            if pregnant
+            else None,
+        }
+
+
+class PregnancyTestForm(FlaskForm):
+    test_day = DateField("Date of the test", validators=[InputRequired("Enter the day of the test.")])
+    result = RadioField(
+        "Result",
+        choices=[SelectChoice("negative", "Negative"), SelectChoice("positive", "Positive")],
+        validators=[InputRequired("Choose the result.")],
+    )
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def validate_test_day(self, field) -> None:
+        today = self.today
+        if field.data > today:
+            raise ValidationError("That day has not happened yet.")
+        if field.data < today - timedelta(days=PREGNANCY_TEST_PAST_DAYS):
+            raise ValidationError("Enter a test from the last twelve months.")
+
+
+def _answer(value):
+    """A submitted answer as an int, or None when it is not one (the field then says what is wrong)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class AnswerField(RadioField):
+    """One four-way PHQ-9 answer, 0 … 3, with a clear message for anything else."""
+
+    def __init__(self, label: str, answers: tuple[str, ...] = phq9.ANSWERS, required: bool = True, **kwargs):
+        super().__init__(
+            label,
+            choices=[SelectChoice(str(n), text) for n, text in enumerate(answers)],
+            coerce=_answer,
+            validators=[InputRequired("Choose an answer.") if required else Optional()],
+            **kwargs,
+        )
+
+    def pre_validate(self, form) -> None:
+        if self.data not in range(len(self.choices)):
+            raise ValidationError("Choose one of the four answers.")
+
+
+class CheckinForm(FlaskForm):
+    q1 = AnswerField(phq9.ITEMS[0])
+    q2 = AnswerField(phq9.ITEMS[1])
+    q3 = AnswerField(phq9.ITEMS[2])
+    q4 = AnswerField(phq9.ITEMS[3])
+    q5 = AnswerField(phq9.ITEMS[4])
+    q6 = AnswerField(phq9.ITEMS[5])
+    q7 = AnswerField(phq9.ITEMS[6])
+    q8 = AnswerField(phq9.ITEMS[7])
+    q9 = AnswerField(phq9.ITEMS[8])
+    difficulty = AnswerField(phq9.DIFFICULTY_QUESTION, answers=phq9.DIFFICULTY_ANSWERS, required=False)
+
+    @property
+    def items(self) -> list[AnswerField]:
+        return [getattr(self, f"q{n}") for n in range(1, len(phq9.ITEMS) + 1)]
+
+    def answers(self) -> list[int]:
+        return [field.data for field in self.items]

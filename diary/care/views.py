@@ -1,0 +1,157 @@
+"""/course (with pregnancy tests), /checkin and /progress: thin views over diary/care and diary/clinical."""
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from diary.access import patient_required
+from diary.care import bp
+from diary.care.course import (
+    add_pregnancy_test,
+    checkins_of,
+    course_of,
+    latest_change_day,
+    pregnancy_tests_of,
+    revisions_of,
+    save_checkin,
+    save_course,
+)
+from diary.care.forms import CheckinForm, CourseForm, PregnancyTestForm
+from diary.care.records import load_patient_data
+from diary.clinical import phq9
+from diary.clinical.days import local_today
+from diary.clinical.dose import dose_summary
+from diary.clinical.records import PregnancyTestRecord
+from diary.clinical.reminders import after_course, pregnancy_status
+from diary.extensions import db
+
+
+def _today() -> date:
+    return local_today(current_user.timezone)
+
+
+# --- Course -------------------------------------------------------------------------------------------------
+
+
+@bp.route("/course", methods=["GET", "POST"])
+@patient_required
+def course():
+    today = _today()
+    current = course_of(current_user)
+    revisions = revisions_of(current) if current else []
+    form = CourseForm(obj=current) if request.method == "GET" else CourseForm()
+    if request.method == "GET" and current is not None:
+        form.effective_on.data = max(today, current.start_date, latest_change_day(revisions))
+    if form.validate_on_submit():
+        effective_on = form.check_dates(today, latest_change_day(revisions) if current else None)
+        if effective_on is not None:
+            save_course(current_user, current, form.course_values(), effective_on)
+            db.session.commit()
+            flash("Your course is saved." if current else "Your course is set up.", "success")
+            return redirect(url_for("care.course"))
+    status = 422 if request.method == "POST" else 200
+    return _course_page(today, current, revisions, form, None), status
+
+
+@bp.post("/course/pregnancy-tests", endpoint="add_pregnancy_test")
+@patient_required
+def pregnancy_test():
+    """Record a pregnancy test (only for a course where the patient can get pregnant)."""
+    today = _today()
+    current = course_of(current_user)
+    if current is None or not current.can_get_pregnant:
+        abort(404)
+    test_form = PregnancyTestForm(today=today)
+    if test_form.validate_on_submit():
+        add_pregnancy_test(current_user, test_form.test_day.data, test_form.result.data)
+        db.session.commit()
+        flash("Your pregnancy test is saved.", "success")
+        return redirect(url_for("care.course") + "#pregnancy")
+    revisions = revisions_of(current)
+    return _course_page(today, current, revisions, CourseForm(formdata=None, obj=current), test_form), 422
+
+
+def _course_page(today, current, revisions, form: CourseForm, test_form: PregnancyTestForm | None):
+    pregnant = current is not None and current.can_get_pregnant
+    tests = pregnancy_tests_of(current_user) if pregnant else []
+    if pregnant and test_form is None:
+        test_form = PregnancyTestForm(today=today, formdata=None)
+        test_form.test_day.data = today
+    # Birth-control fields show when the patient can get pregnant, or before they have said (setting up, where
+    # CSS hides them until the box is ticked), or when the box was just ticked on a form shown again.
+    show_contraception = current is None or pregnant or bool(form.can_get_pregnant.data)
+    return render_template(
+        "care/course.html",
+        course=current,
+        revisions=revisions,
+        form=form,
+        today=today,
+        started=current is not None and current.start_date <= today,
+        show_contraception=show_contraception,
+        test_form=test_form if pregnant else None,
+        tests=tests,
+        pregnancy=pregnancy_status([PregnancyTestRecord(t.day, t.result) for t in tests], today)
+        if pregnant
+        else None,
+    )
+
+
+# --- Check-in -----------------------------------------------------------------------------------------------
+
+HISTORY_LIMIT = 24
+
+
+@bp.route("/checkin", methods=["GET", "POST"])
+@patient_required
+def checkin():
+    today = _today()
+    form = CheckinForm()
+    if form.validate_on_submit():
+        answers = form.answers()
+        saved, responses = save_checkin(current_user, today, answers, form.difficulty.data)
+        db.session.commit()
+        total = phq9.score(answers)
+        return render_template(
+            "care/checkin_saved.html",
+            checkin=saved,
+            total=total,
+            band=phq9.band(total),
+            needs_attention=phq9.needs_attention(total),
+            crisis=any(r.kind == "crisis" for r in responses),
+            history=_history(),
+        )
+    status = 422 if request.method == "POST" else 200
+    return render_template("care/checkin.html", form=form, phq9=phq9, history=_history(), today=today), status
+
+
+def _history() -> list[tuple]:
+    """(check-in, score, band) newest first."""
+    rows = []
+    for saved in checkins_of(current_user, limit=HISTORY_LIMIT):
+        total = phq9.score(saved.answers)
+        rows.append((saved, total, phq9.band(total)))
+    return rows
+
+
+# --- Progress -----------------------------------------------------------------------------------------------
+
+
+@bp.get("/progress")
+@patient_required
+def progress():
+    today = _today()
+    data = load_patient_data(current_user.id, end=today)
+    summary = dose_summary(data.course, data.entries, today) if data.course else None
+    latest = data.checkins[-1] if data.checkins else None
+    latest_score = phq9.score(latest.answers) if latest else None
+    return render_template(
+        "care/progress.html",
+        summary=summary,
+        course=data.course,
+        finished=after_course(data.course, today),
+        latest_checkin=latest,
+        latest_score=latest_score,
+        latest_band=phq9.band(latest_score) if latest else None,
+        today=today,
+    )
