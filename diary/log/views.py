@@ -6,6 +6,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from diary.access import patient_required
+from diary.care.panels import today_panel
 from diary.clinical.days import EDIT_WINDOW_DAYS, day_problem, is_editable, local_today
 from diary.extensions import db
 from diary.log import bp
@@ -102,6 +103,7 @@ def _render_form(form: EntryForm, chosen: date, today: date, entry=None):
         today=today,
         entry=entry,
         is_today=chosen == today,
+        care_panel=today_panel(current_user, today) if chosen == today else None,
         earliest=today - timedelta(days=EDIT_WINDOW_DAYS),
         previous_day=_previous_editable(chosen, today),
     )
