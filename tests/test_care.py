@@ -435,3 +435,9 @@ def test_demo_yields_a_flag_of_each_level(app):
             data = load_patient_data(patient_id, start)
             levels |= {flag.level for flag in flags_for(data, start, TODAY, TODAY)}
     assert levels == {"critical", "warning", "info"}
+
+
+@pytest.mark.parametrize("url", ["/login", "/no-such-page"])
+def test_crisis_link_is_on_the_sign_in_page_and_the_404_page(client, url):
+    html = client.get(url).get_data(as_text=True)
+    assert 'href="/crisis"' in html and 'href="tel:988"' in html and 'href="tel:911"' in html

@@ -1,0 +1,58 @@
+"""The /today reminders: check-in every 28 days, iPLEDGE's monthly test and 7-day window, after the course."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from diary.clinical.records import CourseFacts, PregnancyTestRecord, Prescription
+from diary.clinical.reminders import after_course, checkin_due, pregnancy_status
+
+TODAY = date(2026, 6, 30)
+COURSE = CourseFacts(TODAY - timedelta(days=60), None, 135.0, True, (Prescription(TODAY, 40.0, 60.0),))
+
+
+def ago(n: int) -> date:
+    return TODAY - timedelta(days=n)
+
+
+@pytest.mark.parametrize(("last", "due"), [(None, True), (ago(27), False), (ago(28), True)])
+def test_checkin_every_28_days_with_a_first_one_as_baseline(last, due):
+    assert checkin_due(last, COURSE, TODAY) is due
+
+
+def test_no_checkin_offer_without_a_course_or_after_it():
+    assert not checkin_due(None, None, TODAY)
+    ended = CourseFacts(ago(100), ago(1), 135.0, False, COURSE.prescriptions)
+    assert not checkin_due(ago(60), ended, TODAY)
+
+
+@pytest.mark.parametrize(("days_ago", "days_left"), [(0, 7), (3, 4), (6, 1), (7, None)])
+def test_pickup_window_counts_the_test_day_as_day_one(days_ago, days_left):
+    status = pregnancy_status([PregnancyTestRecord(ago(days_ago), "negative")], TODAY)
+    assert status.pickup_days_left == days_left
+    assert status.pickup_by == (ago(days_ago) + timedelta(days=6) if days_left else None)
+
+
+@pytest.mark.parametrize(("tests", "due"), [((), True), ((30,), False), ((31,), True), ((45, 10), False)])
+def test_pregnancy_test_due_when_none_or_over_thirty_days(tests, due):
+    status = pregnancy_status([PregnancyTestRecord(ago(n), "negative") for n in tests], TODAY)
+    assert status.due is due
+
+
+def test_positive_latest_test_is_neither_due_nor_in_a_pickup_window():
+    tests = [PregnancyTestRecord(ago(40), "negative"), PregnancyTestRecord(ago(1), "positive")]
+    status = pregnancy_status(tests, TODAY)
+    assert status.positive and not status.due and status.pickup_by is None
+    assert status.days_since_negative == 40
+
+
+def test_after_course_dates():
+    ended = CourseFacts(ago(150), ago(1), 135.0, True, COURSE.prescriptions)
+    result = after_course(ended, TODAY)
+    assert result.ended_on == ago(1)
+    assert result.blood_donation_from == ago(1) + timedelta(days=30)
+    assert result.final_test_from == ago(1) + timedelta(days=30)
+    cannot = CourseFacts(ago(150), ago(1), 135.0, False, COURSE.prescriptions)
+    assert after_course(cannot, TODAY).final_test_from is None
+    assert after_course(CourseFacts(ago(150), TODAY, 135.0, False, COURSE.prescriptions), TODAY) is None
+    assert after_course(COURSE, TODAY) is None and after_course(None, TODAY) is None
