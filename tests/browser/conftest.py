@@ -1,0 +1,150 @@
+"""A real server on loopback, a real Chromium, and browser contexts shaped like the people who use the diary.
+
+The app runs from `create_app` on a migrated SQLite file seeded with the demo data (and a few accounts of our
+own) behind werkzeug's threaded server in a background thread. One Chromium serves the whole session; each
+test opens its own contexts (fresh cookie jars) at phone or desk sizes.
+
+Without Chromium these tests skip with a message, except when CI is set: then they fail.
+"""
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import got_request_exception
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from config import TestingConfig
+from diary import create_app
+from diary.auth.passwords import hash_password
+from diary.demo import seed_demo
+from diary.extensions import db
+from diary.models import Role, User
+
+from .support import HERE, OWN_ACCOUNTS, PASSWORD, ROLE_EMAILS, Site, context_options, sign_in
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Everything under tests/browser/ carries the `browser` marker (leave it out with -m "not browser")."""
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+class BrowserConfig(TestingConfig):
+    """Testing settings; error pages render as in production, so the browser sees what a person would."""
+
+    RENDER_ERROR_PAGES_IN_TESTS = True
+
+
+def _make_accounts() -> dict[str, int]:
+    password_hash = hash_password(PASSWORD)
+    for email in OWN_ACCOUNTS:
+        db.session.add(User(email=email, password_hash=password_hash, role=Role.PATIENT, timezone="UTC"))
+    db.session.commit()
+    return dict(db.session.execute(db.select(User.email, User.id)).tuples().all())
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Iterator[Site]:
+    """The app on a migrated, seeded SQLite file, served on a free loopback port for the whole session."""
+    path = tmp_path_factory.mktemp("browser") / "diary.sqlite"
+    app = create_app(type("LiveConfig", (BrowserConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}))
+    with app.app_context():
+        upgrade()
+        seed_demo()
+        ids = _make_accounts()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    live = Site(app=app, base_url=f"http://127.0.0.1:{server.server_port}", ids=ids)
+
+    def remember(_sender, exception, **_extra) -> None:
+        live.errors.append(exception)
+
+    got_request_exception.connect(remember, app)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield live
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+    got_request_exception.disconnect(remember, app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _no_server_errors(request) -> Iterator[None]:
+    """A browser test fails if the server raised while it ran, whatever the page showed."""
+    if "site" not in request.fixturenames:
+        yield
+        return
+    live = request.getfixturevalue("site")
+    before = len(live.errors)
+    yield
+    assert not live.errors[before:], f"the server raised during this test: {live.errors[before:]!r}"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's) for the session."""
+    if not CHROMIUM.exists():
+        message = f"No Chromium at {CHROMIUM}: install the `chromium` package to run the browser tests."
+        if os.environ.get("CI"):
+            pytest.fail(message + " CI is set, so browser tests may not be skipped.")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    driver = sync_playwright().start()
+    chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+    driver.stop()
+
+
+@pytest.fixture(scope="session")
+def signed_in(browser, site):
+    """Storage states (cookies) of sessions signed in through the real form, made once per role."""
+    states: dict[str, dict] = {}
+
+    def state(role: str) -> dict:
+        if role not in states:
+            context = browser.new_context(base_url=site.base_url)
+            sign_in(context.new_page(), ROLE_EMAILS.get(role, role))
+            states[role] = context.storage_state()
+            context.close()
+        return states[role]
+
+    return state
+
+
+@pytest.fixture
+def new_context(browser, site, signed_in):
+    """new_context(size, role=None, **options): a browser context on the live site, closed after the test."""
+    opened = []
+
+    def open_context(size: tuple[int, int], role: str | None = None, **extra):
+        if role not in (None, "anonymous"):
+            extra.setdefault("storage_state", signed_in(role))
+        context = browser.new_context(base_url=site.base_url, **context_options(size, **extra))
+        context.set_default_timeout(15_000)
+        opened.append(context)
+        return context
+
+    yield open_context
+    for context in opened:
+        context.close()

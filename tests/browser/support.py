@@ -1,0 +1,180 @@
+"""What the browser tests share: sizes, accounts, signing in, and the checks run on every page."""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from axe_playwright_python.base import AXE_FILE_PATH
+from flask import Flask
+
+from diary.clinical.days import local_today
+from diary.demo import CLINICIAN_EMAIL, DEMO_PASSWORD
+
+HERE = Path(__file__).resolve().parent
+SCREENSHOTS = HERE / "screenshots"
+
+# The sizes the issue names: two phones for patient pages, a monitor and a tablet for clinician pages.
+PHONE_SIZES = [(360, 740), (390, 844)]
+DESK_SIZES = [(1280, 800), (768, 1024)]
+PHONE_UA = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Mobile Safari/537.36"
+)
+PHONE_TIMEZONE = "America/Chicago"
+MIN_TARGET = 44  # CSS px: WCAG 2.5.5 (AAA) and the design's "44px tap targets"
+MIN_INPUT_FONT = 16  # px: below this, phone browsers zoom into the field
+
+# Accounts: the demo's own, plus ones the suite makes so tests that write never disturb each other.
+PASSWORD = DEMO_PASSWORD
+# Sam: months of diary, a self-harm answer 3 days ago, shares with the demo clinician.
+PATIENT_EMAIL = "sam@patient.example"
+NEW_PATIENT_EMAIL = "new@patient.example"  # no course, no entries
+NO_JS_EMAIL = "nojs@patient.example"
+KEYBOARD_EMAIL = "keys@patient.example"
+WEIGHT_EMAIL = "weight@patient.example"
+OWN_ACCOUNTS = [NEW_PATIENT_EMAIL, NO_JS_EMAIL, KEYBOARD_EMAIL, WEIGHT_EMAIL]
+ROLE_EMAILS = {"patient": PATIENT_EMAIL, "new_patient": NEW_PATIENT_EMAIL, "clinician": CLINICIAN_EMAIL}
+
+
+@dataclass
+class Site:
+    """The running server and what tests need to know about its data."""
+
+    app: Flask
+    base_url: str
+    ids: dict[str, int]
+    errors: list[BaseException] = field(default_factory=list)
+
+    def today(self) -> date:
+        return local_today(self.app.config["DEFAULT_TIMEZONE"])
+
+    def placeholders(self) -> dict[str, str]:
+        """Values for the `{name}` slots of page paths (see pages.py)."""
+        return {
+            "patient_id": str(self.ids[PATIENT_EMAIL]),
+            "yesterday": (self.today() - timedelta(days=1)).isoformat(),
+            "closed_day": (self.today() - timedelta(days=30)).isoformat(),
+        }
+
+
+def context_options(size: tuple[int, int], **extra) -> dict:
+    """Context settings for a size: phones get touch, a phone user agent and a patient's time zone."""
+    width, height = size
+    options = {"viewport": {"width": width, "height": height}, "locale": "en-US"}
+    if width < 600:
+        options |= {
+            "is_mobile": True,
+            "has_touch": True,
+            "user_agent": PHONE_UA,
+            "timezone_id": PHONE_TIMEZONE,
+        }
+    return options | extra
+
+
+def sign_in(page, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the form, as a person would."""
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert "/login" not in page.url, f"sign-in as {email} failed"
+
+
+# Runs before any page script: the page's own CSP reports land here (an init script is not subject to CSP).
+CSP_LISTENER = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${where}`);
+}, true);
+"""
+
+
+class Watch:
+    """Listens to a page: console errors, uncaught exceptions, CSP violations and every request it makes."""
+
+    def __init__(self, page, origin: str) -> None:
+        self.page = page
+        self.origin = origin
+        self.console: list[str] = []
+        self.requests: list[str] = []
+        page.add_init_script(CSP_LISTENER)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.console.append(f"uncaught: {error}"))
+        page.on("request", lambda request: self.requests.append(request.url))
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.console.append(f"{message.text} ({message.location.get('url', '')})")
+
+    def problems(self, expected_status: int = 200) -> list[str]:
+        """Console errors, CSP violations, and requests to anywhere but the site itself."""
+        found = []
+        for line in self.console:
+            # A page answered with its intended error status logs that status once; nothing else is allowed.
+            if expected_status >= 400 and f"status of {expected_status}" in line:
+                continue
+            found.append(f"console: {line}")
+        found += [f"CSP: {line}" for line in self.page.evaluate("window.__csp || []")]
+        found += [f"request leaves the origin: {url}" for url in self.requests if not self.same_origin(url)]
+        return found
+
+    def same_origin(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in ("data", "blob") or f"{parts.scheme}://{parts.netloc}" == self.origin
+
+
+LAYOUT_JS = (HERE / "layout.js").read_text(encoding="utf-8")
+
+
+def layout_problems(page, width: int) -> list[str]:
+    """Sideways scrolling, small tap targets, small input text and overlapping controls on the current page.
+
+    Measured scrolled to the end, where a sticky bar sits in its own place instead of floating over the form.
+    """
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    problems = page.evaluate(
+        LAYOUT_JS, {"viewportWidth": width, "minTarget": MIN_TARGET, "minFont": MIN_INPUT_FONT}
+    )
+    page.evaluate("window.scrollTo(0, 0)")
+    return problems
+
+
+AXE_SOURCE = AXE_FILE_PATH.read_text(encoding="utf-8")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page, rules: list[str] | None = None) -> list[str]:
+    """axe-core's WCAG 2.1 AA violations on the current page (or only `rules`), one line per element.
+
+    The script is evaluated through the DevTools protocol, which the page's CSP does not govern, so no
+    inline script or CSP exception is needed.
+    """
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE)
+    run_only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": AXE_TAGS}
+    result = page.evaluate("(runOnly) => axe.run(document, {runOnly, resultTypes: ['violations']})", run_only)
+    lines = []
+    for violation in result["violations"]:
+        for node in violation["nodes"]:
+            summary = (node.get("failureSummary") or "").strip().splitlines()
+            lines.append(
+                f"{violation['id']} ({violation['impact']}): {' '.join(map(str, node['target']))}"
+                f" — {summary[-1].strip() if summary else violation['help']} [{node['html'][:120]}]"
+            )
+    return lines
+
+
+def screenshot(page, name: str) -> Path:
+    """A full-page PNG in tests/browser/screenshots/ (not committed) for a person to look at."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def pretty(problems: list[str]) -> str:
+    return json.dumps(problems, indent=2, ensure_ascii=False)
