@@ -39,6 +39,10 @@ EXPECTED = {
     "auth.login":             {"GET": (200, HOME_P, HOME_P, HOME_C, HOME_C), "POST": (422, HOME_P, HOME_P, HOME_C, HOME_C)},  # noqa: E501
     "auth.logout":            {"POST": (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)},
     "auth.register":          {"GET": (200, HOME_P, HOME_P, HOME_C, HOME_C), "POST": (422, HOME_P, HOME_P, HOME_C, HOME_C)},  # noqa: E501
+    "care.add_pregnancy_test": {"POST": (LOGIN, 422, 404, 404, 404)},  # B has no course
+    "care.checkin":           {"GET": (LOGIN, 200, 200, 404, 404), "POST": (LOGIN, 422, 422, 404, 404)},
+    "care.course":            {"GET": (LOGIN, 200, 200, 404, 404), "POST": (LOGIN, 422, 422, 404, 404)},
+    "care.progress":          {"GET": (LOGIN, 200, 200, 404, 404)},
     "clinic.new_appointment": {"GET": (LOGIN, 404, 404, 200, 404), "POST": (LOGIN, 404, 404, 422, 404)},
     "clinic.patient_list":    {"GET": (LOGIN, 404, 404, 200, 200)},
     "clinic.review":          {"GET": (LOGIN, 404, 404, 200, 404)},

@@ -1,5 +1,7 @@
 """The daily entry form: every field of DESIGN.md "What a patient logs each day"."""
 
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -44,7 +46,8 @@ class FiniteDecimalField(DecimalField):
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
-        if self.data is not None and not self.data.is_finite():
+        # Only a submitted value is a Decimal; a field left out of the form keeps its (float) default.
+        if valuelist and isinstance(self.data, Decimal) and not self.data.is_finite():
             self.data = None
             raise ValueError("Enter a number.")
 
