@@ -9,6 +9,7 @@ from sqlalchemy import event
 
 from diary.care.records import load_patient_data, load_patient_data_many
 from diary.clinical.days import local_today
+from diary.clinical.dose import prescription_on
 from diary.clinical.flags import flags_for
 from diary.demo import seed_demo
 from diary.extensions import db
@@ -441,3 +442,18 @@ def test_demo_yields_a_flag_of_each_level(app):
 def test_crisis_link_is_on_the_sign_in_page_and_the_404_page(client, url):
     html = client.get(url).get_data(as_text=True)
     assert 'href="/crisis"' in html and 'href="tel:988"' in html and 'href="tel:911"' in html
+
+
+def test_moving_a_course_that_has_not_begun_to_start_earlier_applies_the_new_plan_from_the_new_start(
+    app, patient_client
+):
+    later, sooner = TODAY + timedelta(days=10), TODAY + timedelta(days=5)
+    set_up(patient_client, start_date=later.isoformat())
+    response = set_up(patient_client, start_date=sooner.isoformat(), daily_dose_mg="50")
+    assert response.status_code == 302
+    assert [(day, dose) for day, dose, _ in revisions(app)] == [(sooner, 40.0), (sooner, 50.0)]
+    with app.app_context():
+        patient_id = db.session.scalar(db.select(User.id))
+        course = load_patient_data(patient_id).course
+    for day in (sooner, later, later + timedelta(days=5)):
+        assert prescription_on(course, day).daily_dose_mg == 50.0

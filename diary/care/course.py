@@ -35,7 +35,9 @@ def latest_change_day(revisions: list[CourseRevision]) -> date | None:
     return max((r.effective_on for r in revisions), default=None)
 
 
-def save_course(patient: User, course: Course | None, values: dict, effective_on: date) -> Course:
+def save_course(
+    patient: User, course: Course | None, values: dict, effective_on: date, today: date
+) -> Course:
     """Set up or change the course: Course holds the current values, a CourseRevision keeps each save dated.
 
     The caller commits.
@@ -47,6 +49,12 @@ def save_course(patient: User, course: Course | None, values: dict, effective_on
     else:
         for name, value in values.items():
             setattr(course, name, value)
+        # A course moved to start earlier before it began: earlier plans dated after the new start never took
+        # effect, and would otherwise win over this save on their later days. They move to the new day, where
+        # the newest save wins the tie, and stay listed in the history.
+        for revision in revisions_of(course):
+            if revision.effective_on > max(effective_on, today):
+                revision.effective_on = effective_on
     db.session.add(
         CourseRevision(
             course_id=course.id,

@@ -113,7 +113,7 @@ class CourseForm(FlaskForm):
             ok = False
         if earliest_change is None or start > today:
             # Setting up, or a course that has not begun: the values apply from its first day on.
-            return max(start, earliest_change or start) if ok else None
+            return start if ok else None
         lowest = max(start, earliest_change)
         effective = self.effective_on.data or max(today, lowest)
         if effective < lowest:

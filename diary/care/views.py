@@ -46,7 +46,7 @@ def course():
     if form.validate_on_submit():
         effective_on = form.check_dates(today, latest_change_day(revisions) if current else None)
         if effective_on is not None:
-            save_course(current_user, current, form.course_values(), effective_on)
+            save_course(current_user, current, form.course_values(), effective_on, today)
             db.session.commit()
             flash("Your course is saved." if current else "Your course is set up.", "success")
             return redirect(url_for("care.course"))
