@@ -1,0 +1,284 @@
+"""How every chart looks: one palette, one size, large type, fixed margins, and a fast PNG encoder.
+
+Sizes are chosen for the two screens that matter: an 800 px wide image shown at a phone's ~360 CSS px keeps
+text near 11 px (type is 18 pt at 100 dpi = 25 px, about 3 % of the width), and shown at up to 800 px in a
+clinic's two-column layout it stays calm rather than huge. Margins are fixed (no tight/constrained layout):
+laying out by measuring costs a second draw, and these figures always have the same furniture.
+"""
+
+import io
+from datetime import date, timedelta
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
+from PIL import Image
+
+from diary.charts.data import DayGrid, isolated, short_day, x_of
+
+# Okabe & Ito (2008), "Color universal design": distinguishable with every common colour-vision deficiency.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+_O = OKABE_ITO
+# One measure, one colour, on every chart and page (pages import this for keys and summary tables).
+# Colours repeat only across charts that never show the two measures together.
+COLOURS = {
+    "lips": _O["vermillion"],
+    "skin": _O["orange"],
+    "eyes": _O["blue"],
+    "nosebleed": _O["reddish_purple"],
+    "sun_protected": _O["bluish_green"],
+    "sun_unprotected": _O["orange"],
+    "sunburn": _O["vermillion"],
+    "mood": _O["sky_blue"],
+    "mood_mean": _O["blue"],
+    "phq9": _O["reddish_purple"],
+    "skin_severity": _O["reddish_purple"],
+    "new_spots": _O["bluish_green"],
+    "dose": _O["blue"],
+    "target": _O["bluish_green"],
+    "triglycerides": _O["reddish_purple"],
+    "alt": _O["blue"],
+    "ast": _O["orange"],
+}
+INK = "#1f2328"  # text and axes: the page's text colour
+MUTED = "#59636e"  # threshold lines and their labels (AA contrast on white)
+GRID = "#d8dee4"
+NO_ENTRY = "#8c959f"
+BAND_FILL = "#e6f4ef"  # the 120–150 mg/kg band: a tint of bluish green
+# PHQ-9 bands, minimal … severe: white to a warm tint, darker as the score is worse.
+PHQ9_BAND_FILLS = ("#ffffff", "#fdf6e3", "#fbead0", "#f8dcc0", "#f5cdb0")
+
+DPI = 100
+WIDTH_IN = 8.0
+HEIGHT_IN = {1: 4.8, 2: 6.4}  # one panel or two
+FONT = 18  # pt, axis and legend text
+SMALL = 15  # pt, labels written inside the plot
+LINE = 3.0  # pt
+MARKER = 9.0  # pt
+# Fixed margins in pixels: room for 4-digit tick labels on the left, a date label's half at the right, and a
+# legend row (40 px each) or panel title above.
+_LEFT, _RIGHT, _TOP, _BOTTOM, _GAP, _LEGEND_ROW = 88, 36, 24, 48, 72, 40
+
+
+def new_figure(
+    panels: int = 1, ratios: tuple[float, ...] | None = None, legend_rows: int = 1
+) -> tuple[Figure, list[Axes]]:
+    """A figure of the house size with `panels` stacked axes sharing the x axis (dates under the last)."""
+    height = HEIGHT_IN[panels]
+    figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI, facecolor="white")
+    width_px, height_px = WIDTH_IN * DPI, height * DPI
+    ratios = ratios or (1.0,) * panels
+    top_margin = _TOP + _LEGEND_ROW * legend_rows
+    usable = height_px - top_margin - _BOTTOM - _GAP * (panels - 1)
+    axes: list[Axes] = []
+    top = height_px - top_margin
+    for ratio in ratios:
+        h = usable * ratio / sum(ratios)
+        rect = (
+            _LEFT / width_px,
+            (top - h) / height_px,
+            (width_px - _LEFT - _RIGHT) / width_px,
+            h / height_px,
+        )
+        ax = figure.add_axes(rect, sharex=axes[0] if axes else None)
+        _style(ax)
+        axes.append(ax)
+        top -= h + _GAP
+    for ax in axes[:-1]:
+        ax.tick_params(labelbottom=False)
+    return figure, axes
+
+
+def _style(ax: Axes) -> None:
+    ax.set_facecolor("white")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_color(INK)
+    ax.tick_params(labelsize=FONT, colors=INK, length=5, width=1)
+    ax.grid(axis="y", color=GRID, linewidth=1)
+    ax.set_axisbelow(True)
+
+
+def axes_width_pt(ax: Axes) -> float:
+    return ax.get_position().width * WIDTH_IN * 72
+
+
+def day_axis(ax: Axes, first: date, last: date, pad_right: float = 0.5) -> None:
+    """Days along x, labelled "3 Mar" at a spacing that leaves room for about six labels."""
+    span = (last - first).days + 1
+    ax.set_xlim(x_of(first) - 0.5, x_of(last) + pad_right)
+    ticks = _day_ticks(first, last, span)
+    ax.xaxis.set_major_locator(FixedLocator([x_of(day) for day in ticks]))
+    ax.set_xticklabels([short_day(day) for day in ticks])
+    ax.xaxis.set_minor_locator(NullLocator())
+
+
+def _day_ticks(first: date, last: date, span: int) -> list[date]:
+    for step in (1, 2, 7, 14):
+        if span / step <= 6:
+            return [first + timedelta(days=n) for n in range(0, span, step)]
+    months = next(m for m in (1, 2, 3, 6, 12) if span / (30.4 * m) <= 6)
+    ticks, day = [], date(first.year, first.month, 1)
+    while day <= last:
+        if day >= first and (day.month - 1) % months == 0:
+            ticks.append(day)
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return ticks or [first]
+
+
+def scale_axis(ax: Axes, top: int) -> None:
+    """A 0…top rating scale with a little headroom for event markers above it."""
+    ax.set_ylim(-0.4, top * 1.12)
+    ax.yaxis.set_major_locator(FixedLocator(list(range(0, top + 1, 2 if top > 5 else 1))))
+
+
+def count_axis(ax: Axes, highest: float) -> None:
+    ax.set_ylim(0, max(highest, 1) * 1.18)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+
+
+LEGEND = {
+    "frameon": False,
+    "fontsize": FONT,
+    "borderaxespad": 0.2,
+    "handlelength": 1.4,
+    "columnspacing": 1.2,
+    "handletextpad": 0.5,
+    "labelcolor": INK,
+}
+
+
+def legend(ax: Axes, columns: int, right: bool = False) -> None:
+    """Keys in a row above the plot (not a box over the data); at the right, beside a panel title."""
+    if not ax.get_legend_handles_labels()[0]:
+        return
+    where = (
+        {"loc": "lower right", "bbox_to_anchor": (1, 1)}
+        if right
+        else {"loc": "lower left", "bbox_to_anchor": (0, 1)}
+    )
+    ax.legend(ncols=columns, **where, **LEGEND)
+
+
+def panel_title(ax: Axes, text: str) -> None:
+    ax.set_title(text, loc="left", fontsize=FONT, color=INK, pad=8)
+
+
+def line(ax: Axes, grid: DayGrid, values: np.ndarray, measure: str, label: str, **style) -> None:
+    """A daily series: NaN breaks the line, so a missing day is a gap; lone days get a marker."""
+    alone = isolated(values)
+    ax.plot(
+        grid.x,
+        values,
+        color=COLOURS[measure],
+        linewidth=style.pop("linewidth", LINE),
+        label=label,
+        gid=measure,
+        marker="o" if alone.any() else "None",
+        markersize=style.pop("markersize", MARKER * 0.8),
+        markevery=alone if alone.any() else None,
+        solid_joinstyle="round",
+        solid_capstyle="round",
+        **style,
+    )
+
+
+def bars(ax: Axes, grid: DayGrid, values: np.ndarray, measure: str, label: str) -> None:
+    """One bar per day as a single collection (180 Rectangle artists would cost more than the rest)."""
+    present = np.isfinite(values)
+    width = min(axes_width_pt(ax) / grid.size * 0.75, 36.0)
+    ax.vlines(
+        grid.x[present],
+        0,
+        values[present],
+        colors=COLOURS[measure],
+        linewidth=width,
+        capstyle="butt",
+        label=label,
+        gid=measure,
+    )
+
+
+def no_entry_rug(ax: Axes, grid: DayGrid, missing: np.ndarray) -> None:
+    """Small grey ticks under the days with no entry, so "nothing" and "not logged" look different."""
+    if missing.any():
+        ax.plot(
+            grid.x[missing],
+            np.zeros(int(missing.sum())),
+            linestyle="none",
+            marker="|",
+            markersize=MARKER,
+            markeredgewidth=2,
+            color=NO_ENTRY,
+            label="No entry",
+            gid="no_entry",
+        )
+
+
+def events(ax: Axes, grid: DayGrid, marked: np.ndarray, y: float, measure: str, label: str, **style) -> None:
+    """Markers in the headroom above the plot on the days an event (nosebleed, sunburn) happened."""
+    if marked.any():
+        ax.plot(
+            grid.x[marked],
+            np.full(int(marked.sum()), y),
+            linestyle="none",
+            marker=style.pop("marker", "v"),
+            markersize=style.pop("markersize", MARKER * 1.2),
+            color=COLOURS[measure],
+            label=label,
+            gid=measure,
+            clip_on=False,
+            **style,
+        )
+
+
+def threshold(ax: Axes, y: float, text: str, dashes: tuple[float, float] = (6, 3)) -> None:
+    """A labelled horizontal line at a clinical threshold."""
+    ax.axhline(y, color=MUTED, linewidth=1.5, dashes=dashes, gid="threshold")
+    ax.annotate(
+        text,
+        xy=(1, y),
+        xycoords=("axes fraction", "data"),
+        xytext=(-4, 4),
+        textcoords="offset points",
+        ha="right",
+        va="bottom",
+        fontsize=SMALL,
+        color=MUTED,
+    )
+
+
+def empty_figure(message: str) -> Figure:
+    """A chart-sized image saying there is nothing to draw (never an exception)."""
+    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN[1]), dpi=DPI, facecolor="white")
+    figure.text(0.5, 0.5, message, ha="center", va="center", fontsize=FONT + 2, color=MUTED, gid="empty")
+    return figure
+
+
+def png(figure: Figure) -> bytes:
+    """Draw with Agg and encode a palette PNG: about 40 % of the bytes of Agg's RGBA PNG, and faster.
+
+    The charts are a handful of flat colours plus their anti-aliased edges; 256 adaptive colours keep them
+    visually identical.
+    """
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    # RGB first: a palette quantized from RGBA carries a transparency chunk that PDF and image libraries
+    # warn about, and these charts are opaque.
+    image = image.convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=6)
+    return out.getvalue()
