@@ -143,6 +143,22 @@ def layout_problems(page, width: int) -> list[str]:
     return problems
 
 
+IMAGES_JS = """() => [...document.images].flatMap((img) => {
+  const problems = [];
+  const name = img.getAttribute('src');
+  if (!(img.getAttribute('alt') || '').trim() && img.getAttribute('role') !== 'presentation') {
+    problems.push(`image without a text alternative: ${name}`);
+  }
+  if (!img.complete || img.naturalWidth === 0) problems.push(`image did not load: ${name}`);
+  return problems;
+})"""
+
+
+def image_problems(page) -> list[str]:
+    """Every image (charts above all) carries text and actually loaded."""
+    return page.evaluate(IMAGES_JS)
+
+
 AXE_SOURCE = AXE_FILE_PATH.read_text(encoding="utf-8")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 

@@ -4,7 +4,7 @@ import pytest
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from .pages import NOT_PAGE_PARTS, NOT_PAGE_SUFFIXES, NOT_PAGES, PAGES, Page
-from .support import Watch, axe_violations, layout_problems, pretty, screenshot
+from .support import Watch, axe_violations, image_problems, layout_problems, pretty, screenshot
 
 SIZED = [
     pytest.param(page, size, id=f"{page.name}-{size[0]}x{size[1]}") for page in PAGES for size in page.sizes
@@ -36,10 +36,11 @@ def _routed(site, path: str) -> bool:
 
 @pytest.mark.parametrize(("page", "size"), SIZED)
 def test_page_fits_and_is_clean(site, new_context, page: Page, size: tuple[int, int]):
-    """No sideways scroll, 44 px targets, 16 px inputs, no overlaps, no console errors or CSP violations."""
+    """No sideways scroll, 44 px targets, 16 px inputs, no overlaps, images with text, no console errors or
+    CSP violations, nothing fetched from elsewhere."""
     tab, watch = open_page(site, new_context, page, size)
     screenshot(tab, f"{page.name}-{size[0]}x{size[1]}")
-    problems = layout_problems(tab, size[0]) + watch.problems(page.status)
+    problems = layout_problems(tab, size[0]) + image_problems(tab) + watch.problems(page.status)
     assert not problems, pretty(problems)
 
 
