@@ -8,13 +8,14 @@ Call `data_stamp` before reading the chart data (as `chart_png` does with `build
 data read afterwards is then at least as new as the stamp, so a chart is never older than its key says.
 """
 
+import functools
 import hashlib
 import threading
 from collections.abc import Callable
 from datetime import date
 
 from flask import has_request_context, request
-from sqlalchemy import delete, func, select
+from sqlalchemy import TextClause, bindparam, delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from diary.charts import CHART_NAMES, RENDERER_VERSION, ChartData, render
@@ -33,6 +34,15 @@ def data_stamp(patient_id: int) -> str:
     the table has one, the latest timestamp. Edited entries are also caught without trusting clocks: every
     change to a saved day writes an EntryRevision, so that table's count and highest id move too.
     """
+    row = db.session.execute(_stamp_statement(), {"patient_id": patient_id}).one()
+    return "|".join("" if value is None else str(value) for value in row)
+
+
+@functools.cache
+def _stamp_statement() -> TextClause:
+    """The stamp query, compiled once to plain SQL: it runs on every chart request, and building and hashing
+    the expression each time cost more than running it."""
+    patient_id = bindparam("patient_id")
     course_ids = select(Course.id).where(Course.patient_id == patient_id)
     entry_ids = select(Entry.id).where(Entry.patient_id == patient_id)
     parts = [
@@ -48,8 +58,8 @@ def data_stamp(patient_id: int) -> str:
             CourseRevision.changed_at,
         ),
     ]
-    row = db.session.execute(select(*parts)).one()
-    return "|".join("" if value is None else str(value) for value in row)
+    # Generic SQL (counts, max, IN subqueries) that SQLite and PostgreSQL read alike, with :patient_id.
+    return text(str(select(*parts).compile()))
 
 
 def _summary(model, where, *columns) -> list:
