@@ -188,7 +188,10 @@ def screenshot(page, name: str) -> Path:
     """A full-page PNG in tests/browser/screenshots/ (not committed) for a person to look at."""
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    # Scrolled to the end, a sticky Save bar is drawn in its own place rather than across the form.
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     page.screenshot(path=str(path), full_page=True)
+    page.evaluate("window.scrollTo(0, 0)")
     return path
 
 
