@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
     # Before CSRFProtect, so an oversized body is refused with 413 before anything reads it.
     app.before_request(_refuse_oversized_body)
     app.before_request(_refuse_nul_characters)
+    app.before_request(_refuse_impossible_ids)
     csrf.init_app(app)
     talisman.init_app(
         app,
@@ -65,6 +66,13 @@ def _refuse_oversized_body():
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit and (request.content_length or 0) > limit:
         abort(413)
+
+
+def _refuse_impossible_ids():
+    """An id beyond 64 bits names no row, and SQLite cannot even bind it: answer 404 like any missing row."""
+    for value in (request.view_args or {}).values():
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            abort(404)
 
 
 def _refuse_nul_characters():

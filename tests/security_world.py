@@ -86,3 +86,18 @@ def build_world(app: Flask, make_patient, make_clinician, make_course) -> World:
         assert login(client, email).status_code == 302, role
         world.clients[role] = client
     return world
+
+
+# Tables that may change without a stored answer changing: the audit log and throttle counters (they record
+# the attempt itself) and the chart cache (drawn on demand, DESIGN.md "rendered once per data change").
+NOT_STATE = frozenset({"audit_events", "throttle", "chart_images"})
+
+
+def snapshot(app: Flask) -> dict[str, list[tuple]]:
+    """Every stored row outside NOT_STATE, to compare before and after a request."""
+    with app.app_context():
+        return {
+            table.name: sorted(map(tuple, db.session.execute(table.select()).all()), key=repr)
+            for table in db.metadata.sorted_tables
+            if table.name not in NOT_STATE
+        }

@@ -5,18 +5,18 @@ accepts, for (anonymous, patient A, patient B, A's clinician, another clinician)
     200 / 422 / 404 / 400 …  the status code;
     LOGIN                    a redirect to the sign-in page;
     to("/path")              any other redirect, to that path.
-GET runs with no query string; POST sends a valid CSRF token and an otherwise empty form (so a form page
-answers 422, and nothing changes). POST runs as the owner (patient A) last. If the rule has a URL parameter,
-give it a real value in PARAMS (patient A's data), and, if it names a row by id, values that belong to nobody
-signed in here in FORGED. A rule missing from EXPECTED, a method missing from its line, or a parameter
-missing from PARAMS fails the sweep.
+GET runs with no query string and must change no stored row; POST sends a valid CSRF token and an otherwise
+empty form (so a form page answers 422, and nothing changes). POST runs as the owner (patient A) last. If the
+rule has a URL parameter, give it a real value in PARAMS (patient A's data), and, if it names a row by id,
+values that belong to nobody signed in here in FORGED. A rule missing from EXPECTED, a method missing from
+its line, or a parameter missing from PARAMS fails the sweep.
 """
 
 import re
 
 import pytest
 from conftest import csrf_token
-from security_world import ROLES, XSS, YESTERDAY, World
+from security_world import ROLES, XSS, YESTERDAY, World, snapshot
 
 from config import TestingConfig
 from diary import create_app
@@ -156,6 +156,7 @@ def test_each_role_gets_the_expected_answer(world, rule):
     assert set(expected) == set(methods), f"{rule.endpoint}: give outcomes for exactly {methods}"
     url = url_for_rule(world, rule)
     got = {}
+    before = snapshot(world.app)
     if "GET" not in methods:
         for role in ROLES:
             response = request_as(world, role, "GET", url)
@@ -166,6 +167,8 @@ def test_each_role_gets_the_expected_answer(world, rule):
             response = request_as(world, role, method, url)
             check_response(response, rule.endpoint)
             got[method, role] = outcome(response)
+        if method == "GET":
+            assert snapshot(world.app) == before, f"{rule.endpoint}: GET changed stored data"
     wanted = {(method, role): expected[method][ROLES.index(role)] for method in methods for role in ROLES}
     assert got == wanted
 
@@ -196,3 +199,13 @@ def test_forged_ids_look_exactly_like_missing_ones(world, rule):
                         bodies.setdefault((method, role), set()).add(comparable(response))
         differing = [key for key, pages in bodies.items() if len(pages) > 1]
         assert not differing, f"{rule.endpoint}: someone else's {name} answers unlike a missing one"
+
+
+def test_ids_beyond_64_bits_are_missing_for_everyone(world):
+    """No row has such an id (and SQLite cannot even bind one): 404 for every role, never a 500."""
+    for rule in FORGEABLE:
+        url = url_for_rule(world, rule, dict.fromkeys(set(rule.arguments) & set(FORGED), 2**64))
+        for role in ROLES:
+            for method in ("GET", "POST"):
+                allowed = method in rule.methods
+                assert request_as(world, role, method, url).status_code == (404 if allowed else 405), url
