@@ -160,6 +160,8 @@ class PregnancyTestForm(FlaskForm):
         self.today = today
 
     def validate_test_day(self, field) -> None:
+        if field.data is None:
+            return  # not a date: DateField has said so beside the field
         today = self.today
         if field.data > today:
             raise ValidationError("That day has not happened yet.")
