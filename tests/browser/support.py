@@ -184,10 +184,13 @@ def axe_violations(page, rules: list[str] | None = None) -> list[str]:
     return lines
 
 
-def screenshot(page, name: str) -> Path:
-    """A full-page PNG in tests/browser/screenshots/ (not committed) for a person to look at."""
+def screenshot(page, name: str, full_page: bool = True) -> Path:
+    """A PNG in tests/browser/screenshots/ (not committed) for a person to look at."""
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    if not full_page:
+        page.screenshot(path=str(path))
+        return path
     # Scrolled to the end, a sticky Save bar is drawn in its own place rather than across the form.
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     page.screenshot(path=str(path), full_page=True)

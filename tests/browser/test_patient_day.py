@@ -64,6 +64,11 @@ def test_patient_logs_a_day_by_touch(site, new_context):
         page.wait_for_url("**/today")
         assert page.get_by_label("Dose taken (mg)").input_value() in ("40", "40.0"), "dose not prefilled"
 
+    # Save stays within thumb's reach: on screen from the first view, at the bottom.
+    save = page.get_by_role("button", name="Save today").bounding_box()
+    assert PHONE[1] / 2 < save["y"] and save["y"] + save["height"] <= PHONE[1], f"Save out of reach: {save}"
+    screenshot(page, "journey-today-first-screen-390x844", full_page=False)
+
     # Today, with taps only: scales, choices and boxes.
     tap_step(page, "Lips", 6)
     tap_step(page, "Skin", 3)
