@@ -46,6 +46,9 @@ EXPECTED = {
     "clinic.new_appointment": {"GET": (LOGIN, 404, 404, 200, 404), "POST": (LOGIN, 404, 404, 422, 404)},
     "clinic.patient_list":    {"GET": (LOGIN, 404, 404, 200, 200)},
     "clinic.review":          {"GET": (LOGIN, 404, 404, 200, 404)},
+    "clinic.chart":           {"GET": (LOGIN, 404, 404, 404, 404)},  # no ?start=&end=: every role 404
+    "clinic.report":          {"GET": (LOGIN, 404, 404, 200, 404)},
+    "care.chart":             {"GET": (LOGIN, 404, 404, 404, 404)},  # no ?start=&end=: 404
     "clinic.acknowledge_flag": {"POST": (LOGIN, 404, 404, 400, 404)},
     "log.day":                {"GET": (LOGIN, 200, 200, 404, 404), "POST": (LOGIN, 422, 422, 404, 404)},
     "log.history":            {"GET": (LOGIN, 200, 200, 404, 404)},
@@ -65,6 +68,7 @@ PARAMS = {
     "patient_id": lambda w: w.a,
     "share_id": lambda w: w.share_a,
     "day": lambda w: YESTERDAY.isoformat(),
+    "name": lambda w: "mood",
     "filename": lambda w: "css/app.css",
 }
 # Ids that exist but belong to nobody signed in here (or to no row at all): every role must get 404.
@@ -209,3 +213,24 @@ def test_ids_beyond_64_bits_are_missing_for_everyone(world):
             for method in ("GET", "POST"):
                 allowed = method in rule.methods
                 assert request_as(world, role, method, url).status_code == (404 if allowed else 405), url
+
+
+POST_RULES = [rule for rule in RULES if "POST" in rule.methods]
+
+
+@pytest.mark.parametrize("rule", POST_RULES, ids=lambda rule: rule.endpoint)
+def test_every_post_without_a_valid_csrf_token_is_refused_and_changes_nothing(world, rule):
+    url = url_for_rule(world, rule)
+    before = snapshot(world.app)
+    someone_elses = csrf_token(world.client("patient_b"))
+    for role in ROLES:
+        client = world.client(role)
+        for data in (
+            {},
+            {"csrf_token": "forged"},
+            {"csrf_token": someone_elses if role != "patient_b" else "x"},
+        ):
+            response = client.post(url, data=data)
+            check_response(response, rule.endpoint)
+            assert response.status_code == 400, (role, data)
+    assert snapshot(world.app) == before

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("care", __name__)
 
-from diary.care import views  # noqa: E402,F401
+from diary.care import charts, views  # noqa: E402,F401

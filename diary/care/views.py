@@ -19,6 +19,7 @@ from diary.care.course import (
 )
 from diary.care.forms import CheckinForm, CourseForm, PregnancyTestForm
 from diary.care.records import load_patient_data
+from diary.chart_service import chart_views, progress_window
 from diary.clinical import phq9
 from diary.clinical.days import local_today
 from diary.clinical.dose import dose_summary
@@ -145,8 +146,10 @@ def progress():
     summary = dose_summary(data.course, data.entries, today) if data.course else None
     latest = data.checkins[-1] if data.checkins else None
     latest_score = phq9.score(latest.answers) if latest else None
+    charts = chart_views(data, *progress_window(data, today), today)
     return render_template(
         "care/progress.html",
+        charts=charts,
         summary=summary,
         course=data.course,
         finished=after_course(data.course, today),

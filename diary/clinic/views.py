@@ -1,21 +1,29 @@
 """Clinician pages: the patient list, a patient's review, recording an appointment."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from diary import audit
 from diary.access import clinician_required
 from diary.auth.views import safe_next
+from diary.chart_service import chart_response, chart_views, window_from_args
 from diary.clinic import bp
 from diary.clinic.appointments import record_appointment
 from diary.clinic.forms import AckForm, AppointmentForm
 from diary.clinic.queries import course_of, shared_patient_or_404, shared_patients_stmt
+from diary.clinic.report import REPORT_CHARTS, visit_report_pdf
 from diary.clinic.review import build_review
 from diary.clinic.roster import roster
 from diary.clinical.days import local_today
 from diary.clinical.flags import RULE_LEVELS
 from diary.extensions import db
 from diary.models import FlagAck
+
+
+def _window_detail() -> str:
+    """What window was asked for, as audit detail (only the known parameters, never free text)."""
+    days, window = request.args.get("days", ""), request.args.get("window", "last")
+    return f"days {days[:4]}" if days.isdigit() else f"window {window[:8]}"
 
 
 def clinician_today():
@@ -34,10 +42,44 @@ def patient_list():
 @clinician_required
 def review(patient_id: int):
     patient = shared_patient_or_404(patient_id)
-    review = build_review(patient, request.args, clinician_today())
-    audit.record("review_view", patient_id=patient.id, detail=f"window {review.window.key}")
-    db.session.commit()
-    return render_template("clinic/review.html", review=review, ack_form=AckForm(), today=clinician_today())
+    audit.record_view("review_view", patient_id=patient.id, detail=_window_detail())
+    today = clinician_today()
+    review = build_review(patient, request.args, today)
+    charts = chart_views(review.data, review.window.start, review.window.end, today)
+    return render_template(
+        "clinic/review.html", review=review, charts=charts, ack_form=AckForm(), today=today
+    )
+
+
+@bp.get("/patients/<int:patient_id>/charts/<string:name>.png")
+@clinician_required
+def chart(patient_id: int, name: str):
+    patient = shared_patient_or_404(patient_id)
+    today = clinician_today()
+    window = window_from_args(request.args, today)
+    audit.record_view("chart_view", patient_id=patient.id, detail=name[:40])
+    return chart_response(patient.id, name, window, today)
+
+
+@bp.get("/patients/<int:patient_id>/report.pdf")
+@clinician_required
+def report(patient_id: int):
+    patient = shared_patient_or_404(patient_id)
+    audit.record_view("report_view", patient_id=patient.id, detail=_window_detail())
+    today = clinician_today()
+    review = build_review(patient, request.args, today)
+    window = (review.window.start, review.window.end)
+    charts = {name: chart_response(patient.id, name, window, today).get_data() for name in REPORT_CHARTS}
+    pdf = visit_report_pdf(review, charts, today)
+    filename = f"visit-report-{patient.id}-{today.isoformat()}.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @bp.post("/patients/<int:patient_id>/flags/acknowledge")

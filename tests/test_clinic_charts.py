@@ -1,0 +1,151 @@
+"""Charts on the review and on /progress, served from the cache; the one-page visit report."""
+
+import re
+import shutil
+import subprocess
+from datetime import timedelta
+
+import pytest
+from conftest import login, post
+
+from diary import chart_cache
+from diary.clinical.days import local_today
+from diary.extensions import db
+from diary.models import AuditEvent, Entry
+
+TODAY = local_today("UTC")
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+def world(app, make_patient, make_clinician, share, make_course):
+    ann = make_patient("ann@example.com")
+    doctor, _code = make_clinician()
+    share(ann, doctor)
+    make_course(ann, TODAY - timedelta(days=30), 60, 40)
+    with app.app_context():
+        for n in range(10):
+            db.session.add(
+                Entry(patient_id=ann, day=TODAY - timedelta(days=n), dose_mg=40, lips=n % 10, mood=6)
+            )
+        db.session.commit()
+    clinician = app.test_client()
+    login(clinician, "doc@example.com")
+    patient = app.test_client()
+    login(patient, "ann@example.com")
+    return ann, clinician, patient
+
+
+def chart_urls(html: str) -> list[str]:
+    return [url.replace("&amp;", "&") for url in re.findall(r'<img src="([^"]+/charts/[^"]+)"', html)]
+
+
+def test_review_shows_six_charts_with_alt_text_and_tables(world):
+    ann, clinician, _patient = world
+    html = clinician.get(f"/clinic/patients/{ann}").get_data(as_text=True)
+    urls = chart_urls(html)
+    assert len(urls) == 6
+    assert len(re.findall(r'<img src="[^"]+/charts/[^"]+" alt="[^"]{20,}"', html)) == 6
+    assert html.count("The numbers behind this chart") >= 5
+
+
+def test_chart_is_a_private_png_and_a_second_fetch_renders_nothing(world):
+    ann, clinician, _patient = world
+    url = chart_urls(clinician.get(f"/clinic/patients/{ann}").get_data(as_text=True))[0]
+    first = clinician.get(url)
+    assert first.status_code == 200
+    assert first.data.startswith(PNG)
+    assert first.headers["Cache-Control"] == "private, no-store"
+    renders = chart_cache.RENDER_COUNT
+    second = clinician.get(url)
+    assert second.data == first.data
+    assert renders == chart_cache.RENDER_COUNT
+
+
+def test_a_new_entry_redraws_the_chart(app, world):
+    ann, clinician, patient = world
+    url = next(
+        u for u in chart_urls(clinician.get(f"/clinic/patients/{ann}").get_data(as_text=True)) if "mood" in u
+    )
+    before = clinician.get(url).data
+    yesterday = (TODAY - timedelta(days=1)).isoformat()
+    post(patient, f"/day/{yesterday}", {"day": yesterday, "mood": "1", "sunburn": "none"})
+    renders = chart_cache.RENDER_COUNT
+    after = clinician.get(url).data
+    assert renders + 1 == chart_cache.RENDER_COUNT
+    assert after != before
+
+
+def test_each_clinician_chart_view_is_audited(app, world):
+    ann, clinician, _patient = world
+    url = chart_urls(clinician.get(f"/clinic/patients/{ann}").get_data(as_text=True))[0]
+    clinician.get(url)
+    clinician.get(url)
+    with app.app_context():
+        views = db.session.scalars(
+            db.select(AuditEvent.patient_id).where(AuditEvent.action == "chart_view")
+        ).all()
+    assert views == [ann, ann]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "start=2020-01-01",
+        "start=nope&end=2026-01-01",
+        "start=2026-02-01&end=2026-01-01",
+        "start=2000-01-01&end=",
+    ],
+)
+def test_bad_chart_windows_and_names_are_not_found(world, query):
+    ann, clinician, _patient = world
+    assert clinician.get(f"/clinic/patients/{ann}/charts/mood.png?{query}").status_code == 404
+    window = f"start={TODAY - timedelta(days=5)}&end={TODAY}"
+    assert clinician.get(f"/clinic/patients/{ann}/charts/horoscope.png?{window}").status_code == 404
+    future = f"start={TODAY}&end={TODAY + timedelta(days=1)}"
+    assert clinician.get(f"/clinic/patients/{ann}/charts/mood.png?{future}").status_code == 404
+
+
+def test_patient_sees_own_charts_on_progress_and_nobody_elses(app, world, make_patient):
+    ann, clinician, patient = world
+    html = patient.get("/progress").get_data(as_text=True)
+    urls = chart_urls(html)
+    assert len(urls) == 6
+    assert all(url.startswith("/progress/charts/") for url in urls)
+    response = patient.get(urls[0])
+    assert response.status_code == 200 and response.data.startswith(PNG)
+    make_patient("bob@example.com")
+    bob = app.test_client()
+    login(bob, "bob@example.com")
+    # The same URL for Bob draws Bob's (empty) chart: a patient's chart URL never names another patient.
+    assert bob.get(urls[0]).data != response.data
+    assert clinician.get(urls[0]).status_code == 404
+
+
+def test_visit_report_is_a_one_page_pdf_with_name_and_cumulative_dose(app, world):
+    ann, clinician, _patient = world
+    with app.app_context():
+        from diary.models import User
+
+        db.session.get(User, ann).name = "Ann Example"
+        db.session.commit()
+    response = clinician.get(f"/clinic/patients/{ann}/report.pdf?days=30")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "private, no-store"
+    pdf = response.data
+    assert pdf.startswith(b"%PDF")
+    pages = re.findall(rb"/Type\s*/Page[^s]", pdf)
+    assert len(pages) == 1
+    text = _pdf_text(pdf)
+    assert "Ann Example" in text
+    assert "6.7 of 135 mg/kg" in text  # 10 doses of 40 mg at 60 kg
+
+
+def _pdf_text(pdf: bytes) -> str:
+    """The report's text, read back by poppler's pdftotext (.ci/run installs poppler-utils)."""
+    tool = shutil.which("pdftotext")
+    if tool:
+        return subprocess.run([tool, "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    pytest.fail("pdftotext (poppler-utils) is needed to read the report back")
