@@ -33,9 +33,9 @@ def record(
 def record_view(action: str, *, patient_id: int, detail: str | None = None) -> None:
     """Audit a clinician's view of a patient's data, at once and in a transaction of its own.
 
-    Call it right after the access check, before the page reads the patient's data. It ends the request's
-    read transaction first: on SQLite a transaction that has read cannot start writing once another process
-    has written meanwhile ("database is locked" at once), but a fresh one waits its turn.
+    It ends the request's read transaction first: on SQLite a transaction that has read cannot start writing
+    once another process has written meanwhile ("database is locked" at once), but a fresh one waits its
+    turn. Call it when the page is ready (objects loaded before it are expired by the commit).
     """
     db.session.commit()
     record(action, patient_id=patient_id, detail=detail)

@@ -38,17 +38,27 @@ def patient_list():
     return render_template("clinic/patients.html", rows=rows, today=today)
 
 
+def _review_of(patient_id: int):
+    """The sharing patient's review for the window the URL asks for (404 for anyone else's patient)."""
+    patient = shared_patient_or_404(patient_id)
+    today = clinician_today()
+    return patient, today, build_review(patient, request.args, today)
+
+
+# Clinician views are audited once the page is ready, so a refused or failed view is not logged as seen.
+# audit.record_view first ends the request's read transaction (see there why SQLite needs that).
+
+
 @bp.get("/patients/<int:patient_id>")
 @clinician_required
 def review(patient_id: int):
-    patient = shared_patient_or_404(patient_id)
-    audit.record_view("review_view", patient_id=patient.id, detail=_window_detail())
-    today = clinician_today()
-    review = build_review(patient, request.args, today)
+    patient, today, review = _review_of(patient_id)
     charts = chart_views(review.data, review.window.start, review.window.end, today)
-    return render_template(
+    html = render_template(
         "clinic/review.html", review=review, charts=charts, ack_form=AckForm(), today=today
     )
+    audit.record_view("review_view", patient_id=patient.id, detail=_window_detail())
+    return html
 
 
 @bp.get("/patients/<int:patient_id>/charts/<string:name>.png")
@@ -56,21 +66,19 @@ def review(patient_id: int):
 def chart(patient_id: int, name: str):
     patient = shared_patient_or_404(patient_id)
     today = clinician_today()
-    window = window_from_args(request.args, today)
-    audit.record_view("chart_view", patient_id=patient.id, detail=name[:40])
-    return chart_response(patient.id, name, window, today)
+    response = chart_response(patient.id, name, window_from_args(request.args, today), today)
+    audit.record_view("chart_view", patient_id=patient.id, detail=name)
+    return response
 
 
 @bp.get("/patients/<int:patient_id>/report.pdf")
 @clinician_required
 def report(patient_id: int):
-    patient = shared_patient_or_404(patient_id)
-    audit.record_view("report_view", patient_id=patient.id, detail=_window_detail())
-    today = clinician_today()
-    review = build_review(patient, request.args, today)
+    patient, today, review = _review_of(patient_id)
     window = (review.window.start, review.window.end)
     charts = {name: chart_response(patient.id, name, window, today).get_data() for name in REPORT_CHARTS}
     pdf = visit_report_pdf(review, charts, today)
+    audit.record_view("report_view", patient_id=patient.id, detail=_window_detail())
     filename = f"visit-report-{patient.id}-{today.isoformat()}.pdf"
     return Response(
         pdf,
