@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 from config import TestingConfig
 from diary import create_app
 from diary.auth.passwords import hash_password
-from diary.demo import seed_demo
+from diary.demo import CLINICIAN_EMAIL, seed_demo
 from diary.extensions import db
 from diary.models import Role, User
 
@@ -51,12 +51,15 @@ class BrowserConfig(TestingConfig):
     RENDER_ERROR_PAGES_IN_TESTS = True
 
 
-def _make_accounts() -> dict[str, int]:
+def _make_accounts() -> tuple[dict[str, int], str]:
+    """The suite's own patients; returns every account's id by email, and the demo clinician's code."""
     password_hash = hash_password(PASSWORD)
     for email in OWN_ACCOUNTS:
         db.session.add(User(email=email, password_hash=password_hash, role=Role.PATIENT, timezone="UTC"))
     db.session.commit()
-    return dict(db.session.execute(db.select(User.email, User.id)).tuples().all())
+    ids = dict(db.session.execute(db.select(User.email, User.id)).tuples().all())
+    code = db.session.scalar(db.select(User.clinic_code).where(User.email == CLINICIAN_EMAIL))
+    return ids, code
 
 
 @pytest.fixture(scope="session")
@@ -67,10 +70,10 @@ def site(tmp_path_factory) -> Iterator[Site]:
     with app.app_context():
         upgrade()
         seed_demo()
-        ids = _make_accounts()
+        ids, code = _make_accounts()
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    live = Site(app=app, base_url=f"http://127.0.0.1:{server.server_port}", ids=ids)
+    live = Site(app=app, base_url=f"http://127.0.0.1:{server.server_port}", ids=ids, clinic_code=code)
 
     def remember(_sender, exception, **_extra) -> None:
         live.errors.append(exception)

@@ -2,7 +2,8 @@
 
 Adding a page is one line: `Page("name", "/path/{placeholder}", "role")`. Roles: "anonymous",
 "patient" (a demo patient with months of diary), "new_patient" (just registered: no course, no entries) and
-"clinician" (the demo dermatologist, with the demo patient shared). Placeholders come from
+"clinician" (the demo dermatologist, with the demo patient shared), and "writer" (a patient whose forms
+the table submits, so what it saves never changes the other pages). Placeholders come from
 `Site.placeholders()`. A page whose route does not exist yet is skipped with a note;
 test_every_page_is_in_the_table fails when a route has no line here.
 """
@@ -14,10 +15,17 @@ from .support import DESK_SIZES, PHONE_SIZES
 
 @dataclass(frozen=True)
 class Page:
+    """A page as a role sees it; with `submit`, the page a form answers with once filled in as `fill` says.
+
+    `fill` pairs a CSS selector with text to type, or with True to tick a box or choose a radio option.
+    """
+
     name: str
     path: str
     role: str
     status: int = 200
+    fill: tuple[tuple[str, str | bool], ...] = ()
+    submit: str = ""
 
     @property
     def sizes(self) -> list[tuple[int, int]]:
@@ -29,6 +37,7 @@ class Page:
         return PHONE_SIZES
 
 
+# fmt: off
 PAGES = [
     # Public
     Page("login", "/login", "anonymous"),
@@ -50,12 +59,29 @@ PAGES = [
     Page("course-new", "/course", "new_patient"),
     Page("sharing", "/sharing", "patient"),
     Page("account", "/account", "patient"),
+    # What forms answer with: confirmations, safety responses, and messages beside the fields.
+    Page("register-invalid", "/register", "anonymous", 422, (("#email", "someone@example.com"),
+         ("#password", "a long enough pass"), ("#confirm", "not the same")), "Create account"),
+    Page("today-invalid", "/today", "writer", 422, (("#dose_mg", "999"), ("#sun_minutes", "-5")),
+         "Save today"),
+    Page("saved-urgent", "/today", "writer", 200, (("input[value=headache]", True),
+         ("input[value=vision]", True), ("input[value=abdominal_pain]", True)), "Save today"),
+    Page("saved-crisis", "/today", "writer", 200, (("input[value=self_harm_thoughts]", True),), "Save today"),
+    Page("checkin-invalid", "/checkin", "writer", 422, (("[name=q1][value='1']", True),), "Save check-in"),
+    Page("checkin-saved", "/checkin", "writer", 200,
+         tuple((f"[name=q{n}][value='1']", True) for n in range(1, 10)), "Save check-in"),
+    Page("course-invalid", "/course", "writer", 422, (("#weight_kg", "5"),), "Set up my course"),
+    Page("sharing-confirm", "/sharing", "writer", 200, (("#code", "{clinic_code}"),), "Continue"),
+    Page("account-invalid", "/account", "writer", 422, submit="Change password"),
     # Clinician
     Page("patients", "/clinic/", "clinician"),
     Page("patient-review", "/clinic/patients/{patient_id}", "clinician"),
     Page("appointment-new", "/clinic/patients/{patient_id}/appointments/new", "clinician"),
+    Page("appointment-invalid", "/clinic/patients/{patient_id}/appointments/new", "clinician", 422,
+         (("#triglycerides", "-1"), ("#weight_kg", "2")), "Save appointment"),
     Page("clinician-account", "/account", "clinician"),
 ]
+# fmt: on
 
 # Routes that answer with something other than an HTML page (files, images, JSON) or only to POST.
 NOT_PAGES = ("static", "public.healthz")

@@ -34,8 +34,14 @@ NEW_PATIENT_EMAIL = "new@patient.example"  # no course, no entries
 NO_JS_EMAIL = "nojs@patient.example"
 KEYBOARD_EMAIL = "keys@patient.example"
 WEIGHT_EMAIL = "weight@patient.example"
-OWN_ACCOUNTS = [NEW_PATIENT_EMAIL, NO_JS_EMAIL, KEYBOARD_EMAIL, WEIGHT_EMAIL]
-ROLE_EMAILS = {"patient": PATIENT_EMAIL, "new_patient": NEW_PATIENT_EMAIL, "clinician": CLINICIAN_EMAIL}
+WRITER_EMAIL = "writer@patient.example"
+OWN_ACCOUNTS = [NEW_PATIENT_EMAIL, NO_JS_EMAIL, KEYBOARD_EMAIL, WEIGHT_EMAIL, WRITER_EMAIL]
+ROLE_EMAILS = {
+    "patient": PATIENT_EMAIL,
+    "new_patient": NEW_PATIENT_EMAIL,
+    "writer": WRITER_EMAIL,
+    "clinician": CLINICIAN_EMAIL,
+}
 
 
 @dataclass
@@ -45,6 +51,7 @@ class Site:
     app: Flask
     base_url: str
     ids: dict[str, int]
+    clinic_code: str
     errors: list[BaseException] = field(default_factory=list)
 
     def today(self) -> date:
@@ -54,6 +61,7 @@ class Site:
         """Values for the `{name}` slots of page paths (see pages.py)."""
         return {
             "patient_id": str(self.ids[PATIENT_EMAIL]),
+            "clinic_code": self.clinic_code,
             "yesterday": (self.today() - timedelta(days=1)).isoformat(),
             "closed_day": (self.today() - timedelta(days=30)).isoformat(),
         }

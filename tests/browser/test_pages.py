@@ -20,9 +20,25 @@ def open_page(site, new_context, page: Page, size: tuple[int, int], **options):
     tab = new_context(size, page.role, **options).new_page()
     watch = Watch(tab, site.base_url)
     response = tab.goto(path)
+    if page.submit:
+        assert response.status == 200, f"{path} answered {response.status}"
+        response = submit(tab, page, site.placeholders())
     assert response.status == page.status, f"{path} answered {response.status}"
     assert "/login" not in tab.url or page.role == "anonymous", f"{path} sent {page.role} to sign in"
     return tab, watch
+
+
+def submit(tab, page: Page, placeholders: dict[str, str]):
+    """Fill in the page's form as the table says and send it; returns the response to the POST."""
+    for selector, value in page.fill:
+        field = tab.locator(selector)
+        if value is True:
+            field.check()
+        else:
+            field.fill(value.format(**placeholders))
+    with tab.expect_navigation() as navigation:
+        tab.get_by_role("button", name=page.submit, exact=True).click()
+    return navigation.value
 
 
 def _routed(site, path: str) -> bool:
