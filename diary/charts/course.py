@@ -5,6 +5,7 @@ from datetime import date
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from diary.charts import style
 from diary.charts.data import ChartData, ChartText, DayGrid, long_day, number, short_day, x_of
@@ -97,6 +98,7 @@ def dose_figure(data: ChartData) -> Figure:
         )
     highest = max(BAND_HIGH, target or 0, max(value for _, value in points))
     ax.set_ylim(0, highest * 1.1)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
     # Room after the last day for the projected end's marker.
     style.day_axis(ax, grid.first, grid.last, pad_right=0.5 + grid.size * 0.03)
     style.legend(ax, 3)
