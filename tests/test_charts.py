@@ -99,6 +99,13 @@ def test_every_chart_is_a_png_of_its_advertised_size(name):
     assert 5_000 < len(png) < 120_000
 
 
+def test_the_png_is_an_opaque_palette_image_on_white():
+    """Opaque: a transparency chunk makes PDF and image libraries warn; white: the page's own background."""
+    image = Image.open(io.BytesIO(render("dryness", full_data())))
+    assert image.mode == "P" and "transparency" not in image.info
+    assert image.convert("RGB").getpixel((2, 2)) == (255, 255, 255)
+
+
 def test_charts_are_sized_for_a_phone_and_a_clinic_monitor():
     for name in CHART_NAMES:
         width, height = image_size(name)

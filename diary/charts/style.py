@@ -279,6 +279,12 @@ def png(figure: Figure) -> bytes:
     # RGB first: a palette quantized from RGBA carries a transparency chunk that PDF and image libraries
     # warn about, and these charts are opaque.
     image = image.convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    # The octree averages white into (254, 254, 254); put the background back to the page's white.
+    palette = image.getpalette()
+    for i in range(0, len(palette), 3):
+        if min(palette[i : i + 3]) >= 250:
+            palette[i : i + 3] = (255, 255, 255)
+    image.putpalette(palette)
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=6)
     return out.getvalue()
