@@ -37,6 +37,7 @@ def record_view(action: str, *, patient_id: int, detail: str | None = None) -> N
     once another process has written meanwhile ("database is locked" at once), but a fresh one waits its
     turn. Call it when the page is ready (objects loaded before it are expired by the commit).
     """
+    actor_id = current_user.id  # read now: after the commit, reading it would start the new transaction
     db.session.commit()
-    record(action, patient_id=patient_id, detail=detail)
+    record(action, patient_id=patient_id, detail=detail, actor_id=actor_id)
     db.session.commit()

@@ -3,15 +3,17 @@
 import re
 import shutil
 import subprocess
-from datetime import timedelta
+import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import login, post
+from sqlalchemy import event
 
 from diary import chart_cache
 from diary.clinical.days import local_today
 from diary.extensions import db
-from diary.models import AuditEvent, Entry
+from diary.models import AuditEvent, Entry, Throttle
 
 TODAY = local_today("UTC")
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -149,3 +151,45 @@ def _pdf_text(pdf: bytes) -> str:
     if tool:
         return subprocess.run([tool, "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     pytest.fail("pdftotext (poppler-utils) is needed to read the report back")
+
+
+def test_a_review_loading_its_six_charts_at_once_never_fails(app, world):
+    """A browser fetches the six images in parallel: cold renders, cache writes and audit rows interleave."""
+    ann, clinician, _patient = world
+    urls = chart_urls(clinician.get(f"/clinic/patients/{ann}").get_data(as_text=True))
+    cookie = clinician.get_cookie("diary_session").value
+    statuses: list[int] = []
+    barrier = threading.Barrier(len(urls))
+
+    def fetch(url: str) -> None:
+        browser = app.test_client()
+        browser.set_cookie("diary_session", cookie)
+        barrier.wait()
+        statuses.append(browser.get(url).status_code)
+
+    threads = [threading.Thread(target=fetch, args=(url,)) for url in urls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * len(urls)
+
+
+def test_a_view_audit_survives_another_process_writing_just_before_it(app, world):
+    """The audit row of a GET is written in a fresh transaction: a write by someone else just before it
+    (another worker saving a day or caching a chart) must not make the page fail ("database is locked")."""
+    ann, clinician, _patient = world
+    with app.app_context():
+        engine = db.engine
+
+    def someone_else_writes(_conn, _cursor, statement, *_args):
+        if statement.startswith("INSERT INTO audit_events"):
+            with engine.connect() as other:
+                other.execute(db.insert(Throttle).values(scope="test", key="k", at=datetime.now(UTC)))
+                other.commit()
+
+    event.listen(engine, "before_cursor_execute", someone_else_writes)
+    try:
+        assert clinician.get(f"/clinic/patients/{ann}").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", someone_else_writes)
