@@ -76,7 +76,8 @@ def chart_response(patient_id: int, name: str, window: tuple[date, date], today:
 
     def build() -> ChartData:
         # Loaded only on a cache miss; the stamp is read first (see diary.chart_cache).
-        return chart_data(load_patient_data(patient_id, start, today), start, end, today)
+        # The whole course: the dose chart sums every dose, whatever the window of the daily charts.
+        return chart_data(load_patient_data(patient_id, end=today), start, end, today)
 
     png = chart_png(patient_id, name, window, data_stamp(patient_id), build)
     response = Response(png, mimetype="image/png")

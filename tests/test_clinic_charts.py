@@ -11,6 +11,9 @@ from conftest import login, post
 from sqlalchemy import event
 
 from diary import chart_cache
+from diary.care.records import load_patient_data
+from diary.chart_service import chart_data
+from diary.charts import render
 from diary.clinical.days import local_today
 from diary.extensions import db
 from diary.models import AuditEvent, Entry, Throttle
@@ -193,3 +196,19 @@ def test_a_view_audit_survives_another_process_writing_just_before_it(app, world
         assert clinician.get(f"/clinic/patients/{ann}").status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", someone_else_writes)
+
+
+def test_the_dose_chart_of_a_short_window_still_sums_the_whole_course(app, make_patient, make_course):
+    """The image a URL serves is the chart of the patient's whole data, as its alt text describes."""
+    patient = make_patient("long@example.com")
+    make_course(patient, TODAY - timedelta(days=100), 50, 50)
+    with app.app_context():
+        for n in range(100):
+            db.session.add(Entry(patient_id=patient, day=TODAY - timedelta(days=n), dose_mg=50))
+        db.session.commit()
+        start = TODAY - timedelta(days=29)
+        expected = render("dose", chart_data(load_patient_data(patient, end=TODAY), start, TODAY, TODAY))
+    client = app.test_client()
+    login(client, "long@example.com")
+    served = client.get(f"/progress/charts/dose.png?start={start.isoformat()}&end={TODAY.isoformat()}").data
+    assert served == expected
