@@ -55,8 +55,9 @@ def test_page_fits_and_is_clean(site, new_context, page: Page, size: tuple[int, 
     """No sideways scroll, 44 px targets, 16 px inputs, no overlaps, images with text, no console errors or
     CSP violations, nothing fetched from elsewhere."""
     tab, watch = open_page(site, new_context, page, size)
+    problems = image_problems(tab)  # first: it loads every image, so the screenshot shows them
     screenshot(tab, f"{page.name}-{size[0]}x{size[1]}")
-    problems = layout_problems(tab, size[0]) + image_problems(tab) + watch.problems(page.status)
+    problems += layout_problems(tab, size[0]) + watch.problems(page.status)
     assert not problems, pretty(problems)
 
 
