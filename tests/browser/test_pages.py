@@ -68,6 +68,7 @@ def test_page_has_no_axe_violations(site, new_context, page: Page):
     violations = axe_violations(tab)
     tab.emulate_media(color_scheme="dark")
     violations += [f"dark: {line}" for line in axe_violations(tab, rules=["color-contrast"])]
+    screenshot(tab, f"{page.name}-dark-{page.sizes[0][0]}x{page.sizes[0][1]}", full_page=False)
     assert not violations, pretty(violations)
 
 
