@@ -45,3 +45,14 @@ def _sqlite_begin(conn) -> None:
         return
     reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
     conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+def release_write_lock() -> None:
+    """End the request's transaction before slow work that needs no database (hashing a password).
+
+    On SQLite a POST holds the write lock from its first statement (see _sqlite_begin), so every other
+    process's write waits for it. argon2 takes a good part of a second per sign-in: held across it, a burst
+    of sign-ins queues for longer than the busy timeout and answers "database is locked" (found by
+    bench/http.py). The next statement begins a fresh transaction.
+    """
+    db.session.commit()

@@ -6,7 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_required, logout_user
 from werkzeug.exceptions import TooManyRequests
 
-from diary import audit
+from diary import audit, database
 from diary.auth import bp, throttle
 from diary.auth.forms import LoginForm, RegisterForm, valid_timezone
 from diary.auth.passwords import burn_verification_time, hash_password, needs_rehash, verify_password
@@ -37,6 +37,8 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
+        # Hashed before the first query, so no SQLite write lock is held meanwhile (see database.py).
+        password_hash = hash_password(form.password.data)
         if db.session.scalar(db.select(User.id).where(User.email == email)) is not None:
             form.email.errors.append("An account with this email already exists. Sign in instead?")
         else:
@@ -45,9 +47,7 @@ def register():
                 if valid_timezone(form.timezone.data)
                 else current_app.config["DEFAULT_TIMEZONE"]
             )
-            user = User(
-                email=email, password_hash=hash_password(form.password.data), role=Role.PATIENT, timezone=tz
-            )
+            user = User(email=email, password_hash=password_hash, role=Role.PATIENT, timezone=tz)
             db.session.add(user)
             db.session.flush()
             audit.record("register", actor_id=user.id, patient_id=user.id)
@@ -83,17 +83,20 @@ def login():
             error.show_to_user = True
             raise error
         user = db.session.scalar(db.select(User).where(User.email == email))
-        if user is None:
+        stored_hash = user.password_hash if user else None
+        database.release_write_lock()  # argon2 next: hold no SQLite lock meanwhile
+        if stored_hash is None:
             burn_verification_time(form.password.data)
-        if user is None or not verify_password(user.password_hash, form.password.data):
+        if stored_hash is None or not verify_password(stored_hash, form.password.data):
             for key, _limit in limits:
                 throttle.add_failure(LOGIN_SCOPE, key)
             audit.record("sign_in", actor_id=user.id if user else None, outcome="failed")
             db.session.commit()
             form.password.errors.append(BAD_LOGIN)
             return render_template("auth/login.html", form=form), 401
-        if needs_rehash(user.password_hash):
-            user.password_hash = hash_password(form.password.data)
+        if needs_rehash(stored_hash):
+            new_hash = hash_password(form.password.data)  # before the next query, for the same reason
+            user.password_hash = new_hash
         throttle.clear(LOGIN_SCOPE, throttle.account_key(email))
         audit.record("sign_in", actor_id=user.id)
         db.session.commit()
