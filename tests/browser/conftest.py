@@ -9,6 +9,7 @@ Without Chromium these tests skip with a message, except when CI is set: then th
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,6 +60,7 @@ def _make_accounts() -> tuple[dict[str, int], str]:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Iterator[Site]:
     """The app on a migrated, seeded SQLite file, served on a free loopback port for the whole session."""
+    require_chromium()  # before the work of seeding, which only a browser needs
     path = tmp_path_factory.mktemp("browser") / "diary.sqlite"
     # TestingConfig lets an unexpected exception escape the error page, so the test below reports it.
     app = create_app(type("LiveConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}))
@@ -97,14 +99,19 @@ def _no_server_errors(request) -> Iterator[None]:
     assert not live.errors[before:], f"the server raised during this test: {live.errors[before:]!r}"
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium (Debian's) for the session."""
+def require_chromium() -> None:
+    """Skip without Chromium, with a message saying what to install; fail instead when CI is set."""
     if not CHROMIUM.exists():
         message = f"No Chromium at {CHROMIUM}: install the `chromium` package to run the browser tests."
         if os.environ.get("CI"):
             pytest.fail(message + " CI is set, so browser tests may not be skipped.")
         pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's) for the session."""
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     driver = sync_playwright().start()
@@ -117,15 +124,16 @@ def browser():
 @pytest.fixture(scope="session")
 def signed_in(browser, site):
     """Storage states (cookies) of sessions signed in through the real form, made once per role."""
-    states: dict[str, dict] = {}
+    states: dict[str, tuple[float, dict]] = {}
 
     def state(role: str) -> dict:
-        if role not in states:
+        # A fresh sign-in now and then: a clinician's session ends after 30 idle minutes.
+        if role not in states or time.monotonic() - states[role][0] > 15 * 60:
             context = browser.new_context(base_url=site.base_url)
             sign_in(context.new_page(), ROLE_EMAILS.get(role, role))
-            states[role] = context.storage_state()
+            states[role] = (time.monotonic(), context.storage_state())
             context.close()
-        return states[role]
+        return states[role][1]
 
     return state
 
