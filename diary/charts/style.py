@@ -12,7 +12,12 @@ from datetime import date, timedelta
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.textpath import text_to_path
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 from PIL import Image
 
@@ -149,27 +154,86 @@ def count_axis(ax: Axes, highest: float) -> None:
     ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
 
 
-LEGEND = {
-    "frameon": False,
-    "fontsize": FONT,
-    "borderaxespad": 0.2,
-    "handlelength": 1.4,
-    "columnspacing": 1.2,
-    "handletextpad": 0.5,
-    "labelcolor": INK,
-}
+def legend(ax: Axes, columns: int, right: bool = False, order: tuple[str, ...] | None = None) -> None:
+    """Keys in rows of `columns` above the plot (not a box over the data); at the right, beside a panel title.
 
-
-def legend(ax: Axes, columns: int, right: bool = False) -> None:
-    """Keys in a row above the plot (not a box over the data); at the right, beside a panel title."""
-    if not ax.get_legend_handles_labels()[0]:
+    Drawn as plain lines and texts: matplotlib's Legend lays out every label twice through its packing boxes
+    and cost as much to draw as a whole axis.
+    """
+    shown = [
+        a for a in [*ax.collections, *ax.patches, *ax.lines] if a.get_label() and a.get_label()[0] != "_"
+    ]
+    if order is not None:
+        shown = sorted(
+            shown, key=lambda a: order.index(a.get_label()) if a.get_label() in order else len(order)
+        )
+    if not shown:
         return
-    where = (
-        {"loc": "lower right", "bbox_to_anchor": (1, 1)}
-        if right
-        else {"loc": "lower left", "bbox_to_anchor": (0, 1)}
-    )
-    ax.legend(ncols=columns, **where, **LEGEND)
+    figure = ax.get_figure()
+    width_px, height_px = figure.get_size_inches() * figure.dpi
+    box = ax.get_position()
+    rows = [shown[i : i + columns] for i in range(0, len(shown), columns)]
+    for r, row in enumerate(rows):
+        widths = [_KEY_HANDLE + _KEY_PAD + _text_px(a.get_label()) for a in row]
+        x = box.x0 * width_px if not right else box.x1 * width_px - sum(widths) - _KEY_GAP * (len(row) - 1)
+        y = (box.y1 * height_px + 8 + (len(rows) - r - 0.5) * (_LEGEND_ROW - 4)) / height_px
+        for artist, width in zip(row, widths, strict=True):
+            _key(figure, artist, x / width_px, (x + _KEY_HANDLE) / width_px, y)
+            figure.text(
+                (x + _KEY_HANDLE + _KEY_PAD) / width_px,
+                y,
+                artist.get_label(),
+                fontsize=FONT,
+                color=INK,
+                va="center_baseline",
+            )
+            x += width + _KEY_GAP
+
+
+_KEY_HANDLE, _KEY_PAD, _KEY_GAP = 30, 10, 30  # px: the sample's length, before its label, between keys
+
+
+def _text_px(text: str) -> float:
+    """The width of a key's label in pixels, from the font's metrics (no renderer needed)."""
+    width, _, _ = text_to_path.get_text_width_height_descent(text, FontProperties(size=FONT), ismath=False)
+    return width * DPI / 72
+
+
+def _key(figure: Figure, artist, left: float, right: float, y: float) -> None:
+    """The sample beside a key's label: the artist's own line and marker, or a square for bars and bands."""
+    middle = (left + right) / 2
+    common = {"transform": figure.transFigure, "clip_on": False}
+    if isinstance(artist, Line2D):
+        if artist.get_linestyle() in ("None", "none", " ", ""):
+            xs, ys, every = [middle], [y], None
+        else:
+            xs, ys, every = [left, middle, right], [y, y, y], [1]
+        sample = Line2D(
+            xs,
+            ys,
+            color=artist.get_color(),
+            linewidth=artist.get_linewidth(),
+            linestyle=artist.get_linestyle(),
+            marker=artist.get_marker(),
+            markersize=artist.get_markersize(),
+            markerfacecolor=artist.get_markerfacecolor(),
+            markeredgewidth=artist.get_markeredgewidth(),
+            markevery=every,
+            **common,
+        )
+    else:
+        colour = artist.get_edgecolor()[0] if isinstance(artist, LineCollection) else artist.get_facecolor()
+        sample = Line2D(
+            [middle],
+            [y],
+            linestyle="none",
+            marker="s",
+            markersize=MARKER * 1.5,
+            color=colour,
+            markeredgecolor=MUTED if isinstance(artist, Rectangle) else colour,
+            **common,
+        )
+    figure.add_artist(sample)
 
 
 def panel_title(ax: Axes, text: str) -> None:

@@ -2,7 +2,6 @@
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from diary.charts import style
 from diary.charts.data import (
@@ -103,21 +102,7 @@ def sun_figure(data: ChartData) -> Figure:
     style.events(ax, grid, severe, top * 0.95, "sunburn", "Severe sunburn")
     style.no_entry_rug(ax, grid, ~grid.flags(entries, lambda _: True))
     style.day_axis(ax, grid.first, grid.last)
-    # Legend columns fill top to bottom: protected / mild, unprotected / severe, no entry. Bars get square
-    # keys (the bars' own width would be a key as wide as a day).
-    handles = {artist.get_label(): artist for artist in ax.lines}
-    for artist in ax.collections:
-        handles[artist.get_label()] = Patch(color=artist.get_edgecolor()[0])
-    order = ("Protected", "Mild sunburn", "Unprotected", "Severe sunburn", "No entry")
-    shown = [label for label in order if label in handles]
-    ax.legend(
-        [handles[label] for label in shown],
-        shown,
-        ncols=3,
-        loc="lower left",
-        bbox_to_anchor=(0, 1),
-        **style.LEGEND,
-    )
+    style.legend(ax, 3, order=("Protected", "Unprotected", "No entry", "Mild sunburn", "Severe sunburn"))
     return figure
 
 
