@@ -267,14 +267,14 @@ def run(repeat: int, warm_repeat: int) -> dict:
 
         with app.test_request_context():  # the miss that fills the cache
             chart_png(patient, name, window, data_stamp(patient), lambda: chart_data(patient, window, today))
-        warm = alternate({"warm": warm_fetch}, warm_repeat)["warm"]
+        warm = alternate({"warm": warm_fetch}, warm_repeat)
         with app.test_request_context():
             size = len(chart_png(patient, name, window, data_stamp(patient), lambda: 1 / 0))
-        rows.append({"name": name, **paint, "warm": warm, "bytes": size})
+        rows.append({"name": name, **paint, **warm, "bytes": size})
         gc.collect()
     with app.app_context():
         db.engine.dispose()
-    return {"rows": rows, "repeat": repeat, "warm_repeat": warm_repeat}
+    return {"rows": rows, "repeat": repeat, "warm_repeat": warm_repeat, "load": os.getloadavg()[0]}
 
 
 # --- Report -------------------------------------------------------------------------------------------------
@@ -303,6 +303,8 @@ def verdicts(result: dict) -> list[str]:
     rows = result["rows"]
     worst_ratio = max(r["app_cpu"] / r["bare_cpu"] for r in rows)
     worst_warm = max(r["warm"] for r in rows)
+    worst_warm_cpu = max(r["warm_cpu"] for r in rows)
+    busy = result["load"] > (os.cpu_count() or 1)
     page, page_cpu = _total(rows, "cold") / 1000, _total(rows, "cold_cpu") / 1000
     total_ratio = _total(rows, "app_cpu") / _total(rows, "bare_cpu")
     wall_ratio = _total(rows, "app") / _total(rows, "bare")
@@ -312,8 +314,14 @@ def verdicts(result: dict) -> list[str]:
         return "met" if ok else f"MISSED by {100 * (worst_ratio / GOALS['ratio'] - 1):.0f} %"
 
     return [
-        f"- warm chart ≤ {GOALS['warm_ms']:.0f} ms median: worst chart {worst_warm:.2f} ms —"
-        f" {'met' if worst_warm <= GOALS['warm_ms'] else 'MISSED'}",
+        f"- warm chart ≤ {GOALS['warm_ms']:.0f} ms median: worst chart {worst_warm:.2f} ms wall,"
+        f" {worst_warm_cpu:.2f} ms CPU — {'met' if worst_warm <= GOALS['warm_ms'] else 'MISSED'}"
+        + (
+            f" (load average {result['load']:.1f} on {os.cpu_count()} cores: requests queued for a CPU;"
+            " the CPU time is the request's own cost)"
+            if busy and worst_warm > GOALS["warm_ms"]
+            else ""
+        ),
         f"- app cold render ≤ {GOALS['ratio']} × bare: worst chart {worst_ratio:.2f}, all six together"
         f" {total_ratio:.2f} (wall clock {wall_ratio:.2f}) — {say(worst_ratio <= GOALS['ratio'])};"
         f" drawing alone, without the PNG encoders, {draw_ratio:.2f} × bare",
