@@ -55,7 +55,7 @@ def mood_figure(data: ChartData) -> Figure:
             ha="right",
             va="center",
             fontsize=style.SMALL - 2,
-            color=style.MUTED,
+            color=style.INK,  # AA contrast on the darkest band too
         )
     bottom.set_ylim(-0.5, 27.5)
     bottom.set_yticks([0, 5, 10, 15, 20, 27])
