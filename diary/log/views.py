@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from diary.access import patient_required
 from diary.care.panels import today_panel
-from diary.clinical.days import EDIT_WINDOW_DAYS, day_problem, is_editable, local_today
+from diary.clinical.days import EDIT_WINDOW_DAYS, day_problem, earliest_editable, is_editable, local_today
 from diary.extensions import db
 from diary.log import bp
 from diary.log.entries import (
@@ -110,6 +110,8 @@ def _render_form(form: EntryForm, chosen: date, today: date, entry=None):
 
 
 def _previous_editable(chosen: date, today: date) -> date | None:
+    if chosen <= earliest_editable(today):
+        return None  # (and 0001-01-01, re-shown after a refused save, has no day before it)
     previous = chosen - timedelta(days=1)
     return previous if is_editable(previous, today) else None
 
