@@ -1,10 +1,10 @@
 """Every page of both roles, one line each: the table the layout, accessibility and screenshot tests walk.
 
-Adding a page is one line: `Page("name", "/path/{placeholder}", "role")`. Roles: "anonymous",
-"patient" (a demo patient with months of diary), "new_patient" (just registered: no course, no entries) and
-"clinician" (the demo dermatologist, with the demo patient shared), and "writer" (a patient whose forms
-the table submits, so what it saves never changes the other pages). Placeholders come from
-`Site.placeholders()`. A page whose route does not exist yet is skipped with a note;
+Adding a page is one line: `Page("name", "/path/{placeholder}", "role")`. Roles: "anonymous", "patient"
+(a demo patient with months of diary), "new_patient" (just registered: no course, no entries),
+"can_get_pregnant" (a demo patient in iPLEDGE), "clinician" (the demo dermatologist, with both shared), and
+"writer" (a patient whose forms the table submits, so what it saves never changes the other pages).
+Placeholders come from `Site.placeholders()`. A page whose route does not exist yet is skipped with a note;
 test_every_page_is_in_the_table fails when a route has no line here.
 """
 
@@ -59,6 +59,7 @@ PAGES = [
     Page("course-new", "/course", "new_patient"),
     Page("sharing", "/sharing", "patient"),
     Page("account", "/account", "patient"),
+    Page("course-ipledge", "/course", "can_get_pregnant"),
     # What forms answer with: confirmations, safety responses, and messages beside the fields.
     Page("register-invalid", "/register", "anonymous", 422, (("#email", "someone@example.com"),
          ("#password", "a long enough pass"), ("#confirm", "not the same")), "Create account"),
@@ -77,6 +78,7 @@ PAGES = [
     Page("patients", "/clinic/", "clinician"),
     Page("patient-review", "/clinic/patients/{patient_id}", "clinician"),
     Page("appointment-new", "/clinic/patients/{patient_id}/appointments/new", "clinician"),
+    Page("appointment-ipledge", "/clinic/patients/{pregnancy_patient_id}/appointments/new", "clinician"),
     Page("appointment-invalid", "/clinic/patients/{patient_id}/appointments/new", "clinician", 422,
          (("#triglycerides", "-1"), ("#weight_kg", "2")), "Save appointment"),
     Page("clinician-account", "/account", "clinician"),

@@ -30,6 +30,8 @@ MIN_INPUT_FONT = 16  # px: below this, phone browsers zoom into the field
 PASSWORD = DEMO_PASSWORD
 # Sam: months of diary, a self-harm answer 3 days ago, shares with the demo clinician.
 PATIENT_EMAIL = "sam@patient.example"
+# Jordan: can get pregnant (iPLEDGE tests and contraception), shares with the demo clinician.
+PREGNANCY_EMAIL = "jordan@patient.example"
 NEW_PATIENT_EMAIL = "new@patient.example"  # no course, no entries
 NO_JS_EMAIL = "nojs@patient.example"
 KEYBOARD_EMAIL = "keys@patient.example"
@@ -40,6 +42,7 @@ ROLE_EMAILS = {
     "patient": PATIENT_EMAIL,
     "new_patient": NEW_PATIENT_EMAIL,
     "writer": WRITER_EMAIL,
+    "can_get_pregnant": PREGNANCY_EMAIL,
     "clinician": CLINICIAN_EMAIL,
 }
 
@@ -62,6 +65,7 @@ class Site:
         return {
             "patient_id": str(self.ids[PATIENT_EMAIL]),
             "clinic_code": self.clinic_code,
+            "pregnancy_patient_id": str(self.ids[PREGNANCY_EMAIL]),
             "yesterday": (self.today() - timedelta(days=1)).isoformat(),
             "closed_day": (self.today() - timedelta(days=30)).isoformat(),
         }
