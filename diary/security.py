@@ -69,9 +69,10 @@ def _refuse_oversized_body():
 
 
 def _refuse_impossible_ids():
-    """An id beyond 64 bits names no row, and SQLite cannot even bind it: answer 404 like any missing row."""
+    """Ids are 32-bit INTEGER columns: a larger one names no row, and the database would refuse to compare it
+    (PostgreSQL "integer out of range", SQLite beyond 64 bits). Answer 404 like any missing row."""
     for value in (request.view_args or {}).values():
-        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+        if isinstance(value, int) and not -(2**31) <= value < 2**31:
             abort(404)
 
 
