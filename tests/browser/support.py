@@ -37,7 +37,8 @@ NO_JS_EMAIL = "nojs@patient.example"
 KEYBOARD_EMAIL = "keys@patient.example"
 WEIGHT_EMAIL = "weight@patient.example"
 WRITER_EMAIL = "writer@patient.example"
-OWN_ACCOUNTS = [NEW_PATIENT_EMAIL, NO_JS_EMAIL, KEYBOARD_EMAIL, WEIGHT_EMAIL, WRITER_EMAIL]
+CRISIS_EMAIL = "crisis@patient.example"
+OWN_ACCOUNTS = [NEW_PATIENT_EMAIL, NO_JS_EMAIL, KEYBOARD_EMAIL, WEIGHT_EMAIL, WRITER_EMAIL, CRISIS_EMAIL]
 ROLE_EMAILS = {
     "patient": PATIENT_EMAIL,
     "new_patient": NEW_PATIENT_EMAIL,

@@ -7,7 +7,7 @@ from diary.clinical.days import local_today
 from diary.extensions import db
 from diary.models import Entry, User
 
-from .support import PHONE_TIMEZONE, Watch, layout_problems, pretty, screenshot
+from .support import CRISIS_EMAIL, PHONE_TIMEZONE, Watch, layout_problems, pretty, screenshot
 
 PHONE = (390, 844)
 EMAIL = "touch@patient.example"
@@ -116,7 +116,7 @@ def test_patient_logs_a_day_by_touch(site, new_context):
 
 
 def test_crisis_response_fills_a_phone_screen_without_zooming(site, new_context):
-    page = new_context(PHONE, "new_patient").new_page()
+    page = new_context(PHONE, CRISIS_EMAIL).new_page()
     watch = Watch(page, site.base_url)
     page.goto("/today")
     tap_step(page, "Mood", 1)
