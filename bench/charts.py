@@ -282,8 +282,8 @@ def run(repeat: int, warm_repeat: int) -> dict:
 
 def table(result: dict) -> str:
     lines = [
-        "| chart | bare PNG ms | app PNG ms | app / bare | app / bare, wall | drawing alone: app / bare"
-        " | cold request ms | warm request ms | PNG KB |",
+        "| chart | bare PNG, CPU ms | app PNG, CPU ms | app / bare | app / bare, wall"
+        " | drawing alone: app / bare | cold request, wall ms | warm request, wall ms | PNG KB |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in result["rows"]:
@@ -317,8 +317,8 @@ def verdicts(result: dict) -> list[str]:
         f"- warm chart ≤ {GOALS['warm_ms']:.0f} ms median: worst chart {worst_warm:.2f} ms wall,"
         f" {worst_warm_cpu:.2f} ms CPU — {'met' if worst_warm <= GOALS['warm_ms'] else 'MISSED'}"
         + (
-            f" (load average {result['load']:.1f} on {os.cpu_count()} cores: requests queued for a CPU;"
-            " the CPU time is the request's own cost)"
+            f" (load average {result['load']:.1f} on {os.cpu_count()} cores at the end of the run: requests"
+            " queued for a CPU; the CPU time is the request's own cost, and fits with a core free)"
             if busy and worst_warm > GOALS["warm_ms"]
             else ""
         ),

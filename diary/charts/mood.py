@@ -54,7 +54,7 @@ def mood_figure(data: ChartData) -> Figure:
             textcoords="offset points",
             ha="right",
             va="center",
-            fontsize=style.SMALL - 2,
+            fontsize=style.SMALL,
             color=style.INK,  # AA contrast on the darkest band too
         )
     bottom.set_ylim(-0.5, 27.5)
