@@ -5,18 +5,19 @@ accepts, for (anonymous, patient A, patient B, A's clinician, another clinician)
     200 / 422 / 404 / 400 …  the status code;
     LOGIN                    a redirect to the sign-in page;
     to("/path")              any other redirect, to that path.
-GET runs with no query string and must change no stored row; POST sends a valid CSRF token and an otherwise
-empty form (so a form page answers 422, and nothing changes). POST runs as the owner (patient A) last. If the
-rule has a URL parameter, give it a real value in PARAMS (patient A's data), and, if it names a row by id,
-values that belong to nobody signed in here in FORGED. A rule missing from EXPECTED, a method missing from
-its line, or a parameter missing from PARAMS fails the sweep.
+GET runs with no query string (unless QUERY gives one) and must change no stored row; POST sends a valid CSRF
+token and an otherwise empty form (so a form page answers 422, and nothing changes), as the owner (patient A)
+last. Give each URL parameter a real value in PARAMS (patient A's data) and, if it names a row by id, values
+that belong to nobody signed in here in FORGED. A rule missing from EXPECTED, a method missing from its line,
+or a parameter missing from PARAMS fails the sweep.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from conftest import csrf_token
-from security_world import ROLES, XSS, YESTERDAY, World, snapshot
+from security_world import ROLES, TODAY, XSS, YESTERDAY, World, snapshot
 
 from config import TestingConfig
 from diary import create_app
@@ -46,9 +47,9 @@ EXPECTED = {
     "clinic.new_appointment": {"GET": (LOGIN, 404, 404, 200, 404), "POST": (LOGIN, 404, 404, 422, 404)},
     "clinic.patient_list":    {"GET": (LOGIN, 404, 404, 200, 200)},
     "clinic.review":          {"GET": (LOGIN, 404, 404, 200, 404)},
-    "clinic.chart":           {"GET": (LOGIN, 404, 404, 404, 404)},  # no ?start=&end=: every role 404
+    "clinic.chart":           {"GET": (LOGIN, 404, 404, 200, 404)},
     "clinic.report":          {"GET": (LOGIN, 404, 404, 200, 404)},
-    "care.chart":             {"GET": (LOGIN, 404, 404, 404, 404)},  # no ?start=&end=: 404
+    "care.chart":             {"GET": (LOGIN, 200, 200, 404, 404)},
     "clinic.acknowledge_flag": {"POST": (LOGIN, 404, 404, 400, 404)},
     "log.day":                {"GET": (LOGIN, 200, 200, 404, 404), "POST": (LOGIN, 422, 422, 404, 404)},
     "log.history":            {"GET": (LOGIN, 200, 200, 404, 404)},
@@ -70,6 +71,11 @@ PARAMS = {
     "day": lambda w: YESTERDAY.isoformat(),
     "name": lambda w: "mood",
     "filename": lambda w: "css/app.css",
+}
+# Query strings a page needs to show something (else it is tried without one).
+QUERY = {
+    "clinic.chart": lambda w: {"start": (TODAY - timedelta(days=30)).isoformat(), "end": TODAY.isoformat()},
+    "care.chart": lambda w: {"start": (TODAY - timedelta(days=30)).isoformat(), "end": TODAY.isoformat()},
 }
 # Ids that exist but belong to nobody signed in here (or to no row at all): every role must get 404.
 FORGED = {
@@ -126,8 +132,9 @@ def url_for_rule(world: World, rule, overrides: dict | None = None) -> str:
             continue
         assert name in PARAMS, f"{rule.endpoint}: add a value for URL parameter {name!r} to PARAMS"
         values[name] = PARAMS[name](world)
+    query = QUERY[rule.endpoint](world) if rule.endpoint in QUERY else {}
     with world.app.test_request_context():
-        return world.app.url_for(rule.endpoint, **values)
+        return world.app.url_for(rule.endpoint, **values, **query)
 
 
 def request_as(world: World, role: str, method: str, url: str):
