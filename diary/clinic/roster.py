@@ -89,7 +89,9 @@ def cumulative_mg_per_kg_many(patient_ids: list[int]) -> dict[int, float]:
                 or_(periods.c.until.is_(None), Entry.day < periods.c.until),
             ),
         )
-        .where(Entry.dose_mg.is_not(None))
+        # Implied by the join, but it lets PostgreSQL read the patients' entries through an index instead of
+        # scanning the whole table (bench/scale.py: a sequential scan of 1.8 million rows).
+        .where(Entry.patient_id.in_(patient_ids), Entry.dose_mg.is_not(None))
         .group_by(periods.c.patient_id)
     )
     return {patient_id: float(total or 0) for patient_id, total in db.session.execute(stmt)}

@@ -209,19 +209,33 @@ def _mood_drops(entries: list[DayRecord], start: date, last: date) -> Iterable[F
     moods = {e.day: e.mood for e in entries if e.mood is not None}
     if not moods:
         return
+    # Running totals over the calendar, so each day's two 7-day means cost O(1), compared exactly in integers
+    # (the patient list computes this for hundreds of patients at once).
+    origin = min(moods) - timedelta(days=2 * MOOD_WINDOW_DAYS)
+    span = (last - origin).days + 1
+    totals, counts = [0] * (span + 1), [0] * (span + 1)
+    for offset in range(span):
+        mood = moods.get(origin + timedelta(days=offset))
+        totals[offset + 1] = totals[offset] + (mood or 0)
+        counts[offset + 1] = counts[offset] + (mood is not None)
+    threshold = Fraction(str(MOOD_DROP_POINTS))
 
-    def mean(first: date) -> Fraction | None:
-        values = [
-            moods[d] for d in _calendar(first, first + timedelta(days=MOOD_WINDOW_DAYS - 1)) if d in moods
-        ]
-        return Fraction(sum(values), len(values)) if len(values) >= MOOD_MIN_DAYS else None
+    def window(first: date) -> tuple[int, int]:
+        """(sum, count) of the moods logged in the MOOD_WINDOW_DAYS days from `first`."""
+        a = max(0, (first - origin).days)
+        b = max(0, (first - origin).days + MOOD_WINDOW_DAYS)
+        return totals[b] - totals[a], counts[b] - counts[a]
 
     def drop(day: date):
-        recent = mean(day - timedelta(days=MOOD_WINDOW_DAYS - 1))
-        before = mean(day - timedelta(days=2 * MOOD_WINDOW_DAYS - 1))
-        if recent is None or before is None or before - recent < Fraction(str(MOOD_DROP_POINTS)):
+        recent_sum, recent_n = window(day - timedelta(days=MOOD_WINDOW_DAYS - 1))
+        before_sum, before_n = window(day - timedelta(days=2 * MOOD_WINDOW_DAYS - 1))
+        if recent_n < MOOD_MIN_DAYS or before_n < MOOD_MIN_DAYS:
             return None
-        return (float(before), float(recent))
+        # before/before_n - recent/recent_n >= threshold, without division.
+        gap = (before_sum * recent_n - recent_sum * before_n) * threshold.denominator
+        if gap < threshold.numerator * before_n * recent_n:
+            return None
+        return (before_sum / before_n, recent_sum / recent_n)
 
     for episode in _episodes(_calendar(min(moods), last), drop):
         first_day, (before, recent) = episode[0]

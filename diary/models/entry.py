@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -51,6 +52,8 @@ class Entry(db.Model):
     __tablename__ = "entries"
     __table_args__ = (
         UniqueConstraint("patient_id", "day"),
+        # Covers the patient list's cumulative dose sum: read from the index alone (migration 0002).
+        Index("ix_entries_patient_id_day_dose_mg", "patient_id", "day", "dose_mg"),
         CheckConstraint("dose_mg IS NULL OR (dose_mg >= 0 AND dose_mg <= 200)", name="dose_mg_range"),
         _scale("lips", 10),
         _scale("skin", 10),

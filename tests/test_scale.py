@@ -1,0 +1,71 @@
+"""What keeps the clinician's pages fast at 10,000 patients (bench/scale.py): the covering index of migration
+0002, a query count that does not grow with the diary, and the cheap construction of day records."""
+
+from dataclasses import fields
+from datetime import timedelta
+
+from conftest import login
+from sqlalchemy import event, insert, inspect
+
+from diary.clinical.days import local_today
+from diary.clinical.records import DayRecord
+from diary.extensions import db
+from diary.models import Entry
+from diary.models.entry import ENTRY_FIELDS
+
+TODAY = local_today("UTC")
+
+
+def test_entries_have_the_index_that_covers_the_cumulative_dose_sum(app):
+    with app.app_context():
+        indexes = {
+            index["name"]: index["column_names"] for index in inspect(db.engine).get_indexes("entries")
+        }
+    assert indexes["ix_entries_patient_id_day_dose_mg"] == ["patient_id", "day", "dose_mg"]
+
+
+def test_day_records_are_built_in_the_order_entries_are_selected():
+    # diary.care.records builds DayRecord positionally from (day, *ENTRY_FIELDS).
+    assert tuple(f.name for f in fields(DayRecord)) == ("day", *ENTRY_FIELDS)
+
+
+def _statements(app, client, url: str) -> int:
+    counted = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(*_args):
+        counted.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(counted)
+
+
+def _log_days(app, patient_id: int, first: int, last: int) -> None:
+    with app.app_context():
+        rows = [
+            {"patient_id": patient_id, "day": TODAY - timedelta(days=d), "mood": d % 11, "dose_mg": 40.0}
+            for d in range(first, last)
+        ]
+        db.session.execute(insert(Entry), rows)
+        db.session.commit()
+
+
+def test_review_query_count_does_not_grow_with_the_diary(
+    app, make_patient, make_clinician, make_course, share
+):
+    doctor, _code = make_clinician()
+    patient = make_patient()
+    make_course(patient, TODAY - timedelta(days=179))
+    share(patient, doctor)
+    client = app.test_client()
+    login(client, "doc@example.com")
+    _log_days(app, patient, 0, 5)
+    few = _statements(app, client, f"/clinic/patients/{patient}?window=course")
+    _log_days(app, patient, 5, 180)
+    many = _statements(app, client, f"/clinic/patients/{patient}?window=course")
+    assert many == few
