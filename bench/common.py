@@ -78,7 +78,7 @@ def record(script: str, title: str, run_text: str, keep: int = 5) -> None:
 
 
 def command_line() -> str:
-    return "python " + " ".join([str(Path(sys.argv[0]).relative_to(ROOT)), *sys.argv[1:]])
+    return "python " + " ".join([str(Path(sys.argv[0]).resolve().relative_to(ROOT)), *sys.argv[1:]])
 
 
 def percentile(values: list[float], q: float) -> float:

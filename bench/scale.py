@@ -277,12 +277,13 @@ def measure(url: str, email: str, review_ids: list[int], repeat: int, explain: b
     for page, paths in (("list", ["/clinic/"]), ("review", [f"/clinic/patients/{i}" for i in review_ids])):
         for path in paths[:2]:
             assert client.get(path).status_code == 200, path  # warm-up: caches, compiled statements
-        times, queries, slowest = [], [], []
+        times, cpu, queries, slowest = [], [], [], []
         for n in range(repeat):
             watch = Statements(engine)
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(paths[n % len(paths)])
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
             watch.close()
             assert response.status_code == 200, response.status_code
             queries.append(len(watch.log))
@@ -291,6 +292,7 @@ def measure(url: str, email: str, review_ids: list[int], repeat: int, explain: b
             )
         result[page] = {
             "median": statistics.median(times),
+            "cpu": statistics.median(cpu),
             "p90": percentile(times, 90),
             "queries": sorted(set(queries)),
             "slowest": [
@@ -329,15 +331,16 @@ def report(big: dict, small: dict, seeded: dict, args) -> str:
         f" {seeded['seconds']:.1f} s: {rows / seeded['seconds']:,.0f} rows/s (then VACUUM ANALYZE:"
         f" {seeded['total_seconds']:.1f} s in all).",
         "",
-        "| page | large: median ms | p90 ms | queries | 20 patients: median ms | queries | × small |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| page | large: median ms | app CPU ms | p90 ms | queries | 20 patients: median ms | app CPU ms"
+        " | queries | × small |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for page, label in PAGES.items():
         b, s = big[page], small[page]
         lines.append(
-            f"| {label} ({seeded['shared'] if page == 'list' else 'one'} patients) | {b['median']:.0f}"
-            f" | {b['p90']:.0f} | {'/'.join(map(str, b['queries']))} | {s['median']:.0f}"
-            f" | {'/'.join(map(str, s['queries']))} | {b['median'] / s['median']:.1f} |"
+            f"| {label} ({seeded['shared'] if page == 'list' else 'one'} patient(s)) | {b['median']:.0f}"
+            f" | {b['cpu']:.0f} | {b['p90']:.0f} | {'/'.join(map(str, b['queries']))} | {s['median']:.0f}"
+            f" | {s['cpu']:.0f} | {'/'.join(map(str, s['queries']))} | {b['median'] / s['median']:.1f} |"
         )
     lines.append("")
     for page, goal in GOALS_MS.items():
