@@ -97,10 +97,9 @@ def _download(body: str, mimetype: str, extension: str) -> Response:
 
 
 def _export(kind: str) -> dict:
-    records = patient_records(current_user)
-    audit.record("export", patient_id=current_user.id, detail=kind)
-    db.session.commit()
-    return records
+    # Audited first, in its own transaction (see audit.record_view: a GET's read cannot turn into a write).
+    audit.record_view("export", patient_id=current_user.id, detail=kind)
+    return patient_records(current_user)
 
 
 @bp.get("/export.json")
