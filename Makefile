@@ -46,6 +46,7 @@ format: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/charts.py
 	$(BIN)/python bench/http.py
+	$(BIN)/python bench/contention.py
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/memory.py
 
