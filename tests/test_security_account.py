@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from conftest import PASSWORD, csrf_token, login, post
@@ -247,3 +248,14 @@ def test_stale_csrf_token_from_before_sign_out_is_refused(world):
     assert response.status_code == 400
     with world.app.app_context():
         assert db.session.get(User, world.a) is not None
+
+
+def test_the_delete_form_as_rendered_works(world):
+    """The form carries its own prefixed token (delete-csrf_token), which CSRFProtect accepts."""
+    client = world.client("patient_a")
+    html = client.get("/account").get_data(as_text=True)
+    token = re.search(r'name="delete-csrf_token" type="hidden" value="([^"]+)"', html)[1]
+    response = client.post("/account/delete", data={"delete-csrf_token": token, "delete-password": PASSWORD})
+    assert response.status_code == 302
+    with world.app.app_context():
+        assert db.session.get(User, world.a) is None
