@@ -17,7 +17,7 @@ NEW_PASSWORD = "another long passphrase"
 # Clinician GET pages that show one patient's data but need no audit row of their own, with the reason.
 AUDIT_EXEMPT: dict[str, str] = {}
 # Pages known not to audit yet (strict: when one starts auditing, the marker must go).
-AUDIT_MISSING = {"clinic.new_appointment": "the appointment form shows the course but writes no audit row"}
+AUDIT_MISSING: dict[str, str] = {}  # endpoint -> why it is not audited yet (an xfail keeps the gap visible)
 
 PATIENT_VIEWS = [
     rule

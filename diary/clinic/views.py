@@ -131,10 +131,11 @@ def new_appointment(patient_id: int):
             return redirect(url_for("clinic.review", patient_id=patient.id))
     elif not form.is_submitted():
         form.day.data = today
-    status = 422 if form.is_submitted() else 200
-    return render_template(
-        "clinic/appointment.html", form=form, patient=patient, course=course, today=today
-    ), status
+    html = render_template("clinic/appointment.html", form=form, patient=patient, course=course, today=today)
+    if not form.is_submitted():
+        # The form shows the patient's course: a view of their data (a POST writes its own audit row).
+        audit.record_view("appointment_form_view", patient_id=patient.id)
+    return html, 422 if form.is_submitted() else 200
 
 
 def _check_appointment(form: AppointmentForm, course, today):
