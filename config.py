@@ -20,7 +20,8 @@ def _database_url(default: str) -> str:
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'diary.sqlite'}")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: SQL errors and echo never quote the values (diary text, health data) into logs.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     DEFAULT_TIMEZONE = os.environ.get("DIARY_TIMEZONE", "UTC")
     # Forms are small; photos are not accepted yet. Anything larger is refused with 413.
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024

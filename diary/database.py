@@ -12,8 +12,8 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 def init_app(app: Flask) -> None:
     """Bind the database extensions; migrations live in the top-level `migrations/` folder."""
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # pool_pre_ping has nothing to do for a file; keep the options the dialect understands.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+        # pool_pre_ping has nothing to do for a file.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
 

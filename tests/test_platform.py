@@ -1,6 +1,7 @@
 """The platform under the diary: health check, migrations, SQLite settings, CLI commands, configuration."""
 
 import sqlite3
+from datetime import date
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -126,3 +127,16 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
     monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", None)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app("production")
+
+
+def test_database_errors_do_not_carry_the_statement_parameters(app, make_patient):
+    """SQLAlchemy errors hide the values they were given (diary text). PostgreSQL's own DETAIL line can still
+    quote a failing row, which is why diary.errors logs an error's type and traceback, never its message."""
+    patient_id = make_patient()
+    entry = Entry(patient_id=patient_id, day=date(2026, 1, 1), notes="secret diary words", mood=99)
+    with app.app_context():
+        db.session.add(entry)
+        with pytest.raises(Exception) as error:  # noqa: PT011 - the dialects raise different classes
+            db.session.commit()
+        db.session.rollback()
+    assert "parameters hidden" in str(error.value)
