@@ -360,7 +360,7 @@ def record(result: dict, command: str, started: str, where: str) -> None:
         text = text.rstrip() + "\n\n## Charts (bench/charts.py)\n\n" + BEGIN + "\n" + END + "\n"
     before, rest = text.split(BEGIN, 1)
     block, after = rest.split(END, 1)
-    runs = [r for r in re.split(r"(?m)^(?=### )", block.strip()) if r.strip()]
+    runs = [r.strip() for r in re.split(r"(?m)^(?=### )", block.strip()) if r.strip()]
     block = "\n\n".join([run_text, *runs[:4]])
     RESULTS.write_text(f"{before}{BEGIN}\n{block}\n{END}{after}")
 
