@@ -20,6 +20,7 @@ from diary.clinical.records import (
     PregnancyTestRecord,
     Prescription,
 )
+from diary.database import among, from_first_days
 from diary.extensions import db
 from diary.models import Appointment, Checkin, Course, CourseRevision, Entry, PregnancyTest
 from diary.models.care import PHQ9_ITEMS
@@ -99,7 +100,7 @@ def load_patient_data_many(
     tests = _grouped(
         db.session.execute(
             select(PregnancyTest.patient_id, PregnancyTest.day, PregnancyTest.result)
-            .where(PregnancyTest.patient_id.in_(ids))
+            .where(among(PregnancyTest.patient_id, ids))
             .order_by(PregnancyTest.patient_id, PregnancyTest.day, PregnancyTest.id)
         ),
         lambda row: PregnancyTestRecord(row.day, row.result),
@@ -118,20 +119,20 @@ def load_patient_data_many(
 
 
 def _windowed(stmt, model, ids: list[int], start_by_patient: dict[int, date] | None, end, lookback_days: int):
-    """Restrict to the patients, and each to its own first day (a CASE, so still one query) and `end`."""
-    stmt = stmt.where(model.patient_id.in_(ids))
+    """Restrict to the patients, and each to its own first day (still one query) and `end`."""
+    stmt = stmt.where(among(model.patient_id, ids))
     if start_by_patient:
         firsts = {
             pid: start - timedelta(days=lookback_days)
             for pid, start in start_by_patient.items()
             if pid in ids
         }
-        if firsts:
+        if len(firsts) == len(ids):
+            stmt = from_first_days(stmt, model, firsts)
+            # Implied, but an index can use it: (patient_id, day) is read from the earliest first day on.
+            stmt = stmt.where(model.day >= min(firsts.values()))
+        elif firsts:
             stmt = stmt.where(model.day >= case(firsts, value=model.patient_id, else_=date(1, 1, 1)))
-            if len(firsts) == len(ids):
-                # Implied by the CASE, but an index can use it: (patient_id, day) is read from the earliest
-                # first day on, rather than every row of each patient and the CASE filtering afterwards.
-                stmt = stmt.where(model.day >= min(firsts.values()))
     if end is not None:
         stmt = stmt.where(model.day <= end)
     return stmt
@@ -146,7 +147,7 @@ def _grouped(rows, make) -> defaultdict[int, list]:
 
 def _courses(ids: list[int]) -> dict[int, CourseFacts]:
     """Each patient's course with its prescriptions in the order they were written (two queries)."""
-    courses = db.session.scalars(select(Course).where(Course.patient_id.in_(ids))).all()
+    courses = db.session.scalars(select(Course).where(among(Course.patient_id, ids))).all()
     revisions = _grouped(
         db.session.execute(
             select(
@@ -156,7 +157,7 @@ def _courses(ids: list[int]) -> dict[int, CourseFacts]:
                 CourseRevision.weight_kg,
             )
             .join(Course, Course.id == CourseRevision.course_id)
-            .where(Course.patient_id.in_(ids))
+            .where(among(Course.patient_id, ids))
             .order_by(Course.patient_id, CourseRevision.id)
         ),
         lambda row: Prescription(row.effective_on, row.daily_dose_mg, row.weight_kg),

@@ -10,6 +10,7 @@ from diary.care.records import load_patient_data_many
 from diary.clinical import phq9
 from diary.clinical.flags import LEVELS, Flag, flags_for
 from diary.clinical.records import PatientData
+from diary.database import among
 from diary.extensions import db
 from diary.models import Appointment, Checkin, Course, CourseRevision, Entry, FlagAck, User
 
@@ -43,7 +44,7 @@ class RosterRow:
 def last_appointments(patient_ids: list[int]) -> dict[int, date]:
     stmt = (
         select(Appointment.patient_id, func.max(Appointment.day))
-        .where(Appointment.patient_id.in_(patient_ids))
+        .where(among(Appointment.patient_id, patient_ids))
         .group_by(Appointment.patient_id)
     )
     return dict(db.session.execute(stmt).all())
@@ -75,7 +76,7 @@ def cumulative_mg_per_kg_many(patient_ids: list[int]) -> dict[int, float]:
             func.row_number().over(partition_by=CourseRevision.course_id, order_by=order).label("n"),
         )
         .join(Course, Course.id == CourseRevision.course_id)
-        .where(Course.patient_id.in_(patient_ids))
+        .where(among(Course.patient_id, patient_ids))
         .subquery()
     )
     stmt = (
@@ -91,7 +92,7 @@ def cumulative_mg_per_kg_many(patient_ids: list[int]) -> dict[int, float]:
         )
         # Implied by the join, but it lets PostgreSQL read the patients' entries through an index instead of
         # scanning the whole table (bench/scale.py: a sequential scan of 1.8 million rows).
-        .where(Entry.patient_id.in_(patient_ids), Entry.dose_mg.is_not(None))
+        .where(among(Entry.patient_id, patient_ids), Entry.dose_mg.is_not(None))
         .group_by(periods.c.patient_id)
     )
     return {patient_id: float(total or 0) for patient_id, total in db.session.execute(stmt)}
@@ -106,7 +107,7 @@ def latest_checkins(patient_ids: list[int]) -> dict[int, tuple[date, int, str]]:
             .over(partition_by=Checkin.patient_id, order_by=(Checkin.day.desc(), Checkin.id.desc()))
             .label("n"),
         )
-        .where(Checkin.patient_id.in_(patient_ids))
+        .where(among(Checkin.patient_id, patient_ids))
         .subquery()
     )
     stmt = select(Checkin).join(newest, and_(newest.c.id == Checkin.id, newest.c.n == 1))
@@ -118,7 +119,7 @@ def latest_checkins(patient_ids: list[int]) -> dict[int, tuple[date, int, str]]:
 
 
 def acknowledged(patient_ids: list[int]) -> set[tuple[int, str, date]]:
-    stmt = select(FlagAck.patient_id, FlagAck.rule, FlagAck.day).where(FlagAck.patient_id.in_(patient_ids))
+    stmt = select(FlagAck.patient_id, FlagAck.rule, FlagAck.day).where(among(FlagAck.patient_id, patient_ids))
     return {tuple(row) for row in db.session.execute(stmt)}
 
 
@@ -132,7 +133,7 @@ def roster(patients: list[User], today: date) -> list[RosterRow]:
     if not ids:
         return []
     visits = last_appointments(ids)
-    course_starts = select(Course.patient_id, Course.start_date).where(Course.patient_id.in_(ids))
+    course_starts = select(Course.patient_id, Course.start_date).where(among(Course.patient_id, ids))
     starts = dict(db.session.execute(course_starts).all())
     windows = {p.id: window_start(p, visits.get(p.id), starts.get(p.id), today) for p in patients}
     data = load_patient_data_many(ids, windows, end=today)
