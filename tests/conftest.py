@@ -244,3 +244,22 @@ def world(app: Flask, make_patient, make_clinician, make_course):
     from security_world import build_world
 
     return build_world(app, make_patient, make_clinician, make_course)
+
+
+def count_statements(app: Flask, client: FlaskClient, url: str) -> int:
+    """How many SQL statements a successful GET of `url` runs (query counts must not grow with rows)."""
+    from sqlalchemy import event
+
+    counted = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(*_args) -> None:
+        counted.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(counted)

@@ -4,8 +4,8 @@ import random
 from datetime import timedelta
 
 import pytest
-from conftest import login, post
-from sqlalchemy import event, insert
+from conftest import count_statements, login, post
+from sqlalchemy import insert
 
 from diary.care.records import load_patient_data
 from diary.clinic.roster import cumulative_mg_per_kg_many
@@ -151,28 +151,12 @@ def _seed_patients(app, clinician_id: int, count: int) -> None:
         db.session.commit()
 
 
-def _count_queries(app, client, url: str) -> int:
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 def test_patient_list_query_count_does_not_grow_with_patients(app, make_clinician):
     doctor, _code = make_clinician()
     client = app.test_client()
     login(client, "doc@example.com")
     _seed_patients(app, doctor, 5)
-    few = _count_queries(app, client, "/clinic/")
+    few = count_statements(app, client, "/clinic/")
     with app.app_context():
         db.session.execute(db.delete(Share))
         db.session.commit()
@@ -181,7 +165,7 @@ def test_patient_list_query_count_does_not_grow_with_patients(app, make_clinicia
         db.session.execute(db.delete(User).where(User.email.like("p%@example.com")))
         db.session.commit()
     _seed_patients(app, doctor, 200)
-    many = _count_queries(app, client, "/clinic/")
+    many = count_statements(app, client, "/clinic/")
     assert many == few
     assert ">p199<" in client.get("/clinic/").get_data(as_text=True)
 

@@ -4,7 +4,7 @@
 from dataclasses import fields
 from datetime import timedelta
 
-from conftest import login
+from conftest import count_statements, login
 from sqlalchemy import event, insert, inspect
 
 from diary.clinical.days import local_today
@@ -29,22 +29,6 @@ def test_day_records_are_built_in_the_order_entries_are_selected():
     assert tuple(f.name for f in fields(DayRecord)) == ("day", *ENTRY_FIELDS)
 
 
-def _statements(app, client, url: str) -> int:
-    counted = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(*_args):
-        counted.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(counted)
-
-
 def _log_days(app, patient_id: int, first: int, last: int) -> None:
     with app.app_context():
         rows = [
@@ -65,9 +49,9 @@ def test_review_query_count_does_not_grow_with_the_diary(
     client = app.test_client()
     login(client, "doc@example.com")
     _log_days(app, patient, 0, 5)
-    few = _statements(app, client, f"/clinic/patients/{patient}?window=course")
+    few = count_statements(app, client, f"/clinic/patients/{patient}?window=course")
     _log_days(app, patient, 5, 180)
-    many = _statements(app, client, f"/clinic/patients/{patient}?window=course")
+    many = count_statements(app, client, f"/clinic/patients/{patient}?window=course")
     assert many == few
 
 
