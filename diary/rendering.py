@@ -6,15 +6,92 @@ load (bench/http.py). `field_options` writes the same markup, byte for byte (tes
 it against WTForms for every choice field in the app), computing what the options share once per field.
 """
 
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+
 from markupsafe import Markup, escape
-from wtforms.widgets.core import CheckboxInput, RadioInput, clean_key
+from wtforms.widgets.core import CheckboxInput, DateInput, NumberInput, RadioInput, clean_key
+
+# Inputs whose markup is worth remembering: short values (numbers, dates, a checkbox), never free text or a
+# password, so nothing a person typed in prose is kept in the cache.
+_REMEMBERED_WIDGETS = (NumberInput, DateInput, CheckboxInput)
 
 
 def init_app(app) -> None:
     app.add_template_global(field_options)
+    app.add_template_global(render_field)
+    app.add_template_global(render_label)
 
 
-def field_options(field) -> list[tuple[Markup, str]]:
+def render_field(field, **attrs) -> Markup:
+    """`field(**attrs)`, remembered for number, date and checkbox inputs: the same markup, byte for byte.
+
+    The key holds everything WTForms' widget reads (the widget object with its own settings, name, id, the
+    value, whether it is checked, the validation flags, render_kw and the call's attributes), and a miss asks
+    WTForms itself, so a remembered input is exactly what WTForms would write.
+    """
+    widget = field.widget
+    if type(widget) not in _REMEMBERED_WIDGETS:
+        return field(**attrs)
+    flags = field.flags
+    key = (
+        widget,
+        field.name,
+        field.id,
+        field._value(),
+        bool(getattr(field, "checked", field.data)) if isinstance(widget, CheckboxInput) else None,
+        getattr(field, "_datalist", None),
+        tuple(sorted(vars(flags).items())),
+        tuple(sorted((field.render_kw or {}).items())),
+        tuple(sorted(attrs.items())),
+    )
+    try:
+        cached = _rendered.get(key)
+    except TypeError:  # an unhashable attribute value: nothing to remember
+        return field(**attrs)
+    if cached is None:
+        cached = _rendered.put(key, field(**attrs))
+    return cached
+
+
+def render_label(field) -> Markup:
+    """`field.label()`, remembered (a label's markup is its field id and its text)."""
+    key = ("label", field.label.field_id, field.label.text)
+    cached = _rendered.get(key)
+    if cached is None:
+        cached = _rendered.put(key, field.label())
+    return cached
+
+
+class _Remembered:
+    """A small least-recently-used map (functools.lru_cache cannot key on a call that it does not make)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key, value):
+        with self.lock:
+            self.items[key] = value
+            if len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+
+_rendered = _Remembered(4096)
+
+
+def field_options(field) -> Sequence[tuple[Markup, str]]:
     """(the option's <input>, its label text) for each option, exactly as `option()` and `option.label.text`.
 
     Only for the option widgets WTForms' own choice fields use (radio and checkbox); anything else is
@@ -23,29 +100,40 @@ def field_options(field) -> list[tuple[Markup, str]]:
     widget = field.option_widget
     if type(widget) not in (RadioInput, CheckboxInput):
         return [(option(), option.label.text) for option in field]
-    shared = {clean_key(k): v for k, v in (field.render_kw or {}).items()}
-    shared.setdefault("type", widget.input_type)
+    shared = tuple(sorted((clean_key(k), v) for k, v in (field.render_kw or {}).items()))
     flags = field.flags  # an option carries its field's validators, so its flags are the field's
-    validation = {k: getattr(flags, k) for k in dir(flags) if k in widget.validation_attrs}
-    radio = isinstance(widget, RadioInput)
+    validation = tuple((k, getattr(flags, k)) for k in dir(flags) if k in widget.validation_attrs)
+    choices = tuple((str(c.value), c.label, c.selected) for c in field._iter_choices_normalized())
+    try:
+        return _options(type(widget), field.name, field.id, shared, validation, choices)
+    except TypeError:  # an unhashable render_kw or flag value: render without the cache
+        return _options.__wrapped__(type(widget), field.name, field.id, shared, validation, choices)
+
+
+@functools.lru_cache(maxsize=1024)
+def _options(widget_type, name, field_id, shared, validation, choices) -> tuple[tuple[Markup, str], ...]:
+    """The options' markup for one state of a field: a day's form has a handful of states per field, so
+    after the first requests each is a dictionary lookup."""
+    radio = widget_type is RadioInput
+    base = dict(shared)
+    base.setdefault("type", widget_type.input_type)
     rendered = []
-    for index, choice in enumerate(field._iter_choices_normalized()):
-        attrs = dict(shared)
-        attrs.setdefault("id", f"{field.id}-{index}")
-        attrs.setdefault("value", str(choice.value))
-        if choice.selected:
+    for index, (value, label, selected) in enumerate(choices):
+        attrs = dict(base)
+        attrs.setdefault("id", f"{field_id}-{index}")
+        attrs.setdefault("value", value)
+        if selected:
             if radio:
                 attrs.setdefault("checked", True)
             else:
                 attrs["checked"] = True
-        for key, value in validation.items():
+        for key, flag in validation:
             if key not in attrs:
-                attrs[key] = value() if callable(value) else value
-        attrs["name"] = field.name
-        label = choice.label or choice.value
+                attrs[key] = flag() if callable(flag) else flag
+        attrs["name"] = name
         # Every value is escaped by html_params; keys come from the field definitions.
-        rendered.append((Markup(f"<input {html_params(attrs)}>"), label))  # noqa: S704  # nosec B704
-    return rendered
+        rendered.append((Markup(f"<input {html_params(attrs)}>"), label or value))  # noqa: S704  # nosec B704
+    return tuple(rendered)
 
 
 def html_params(attrs: dict) -> str:
