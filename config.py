@@ -31,6 +31,9 @@ class Config:
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "diary_session"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # The cookie expires 12 hours after sign-in (the absolute lifetime) and is re-sent only when the session
+    # changes, not re-signed on every response.
+    SESSION_REFRESH_EACH_REQUEST = False
     SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
     CLINICIAN_IDLE_TIMEOUT = timedelta(minutes=30)
     WTF_CSRF_TIME_LIMIT = 12 * 3600

@@ -85,9 +85,13 @@ def _refuse_nul_characters():
         abort(400)
 
 
+# Built once: every signed-in request runs it, and building the expression cost as much as running it.
+_USER_BY_TOKEN = db.select(User).where(User.session_token == db.bindparam("token"))
+
+
 @login_manager.user_loader
 def _load_user(token: str) -> User | None:
-    return db.session.scalar(db.select(User).where(User.session_token == token))
+    return db.session.scalar(_USER_BY_TOKEN, {"token": token})
 
 
 def start_session(user: User) -> None:
@@ -100,6 +104,9 @@ def start_session(user: User) -> None:
     session["started"] = now
     session["seen"] = now
     session.permanent = True
+
+
+SEEN_RESOLUTION_SECONDS = 60
 
 
 def _enforce_session_lifetime():
@@ -115,7 +122,9 @@ def _enforce_session_lifetime():
         logout_user()
         session.clear()
         return login_manager.unauthorized()
-    session["seen"] = now
+    if current_user.is_clinician and now - seen >= SEEN_RESOLUTION_SECONDS:
+        # Only the idle timeout reads it, to the minute: most requests then leave the cookie as it is.
+        session["seen"] = now
     return None
 
 
