@@ -38,6 +38,7 @@ WHO_COLUMNS = {"changed_by_id": "changed_by", "recorded_by_id": "recorded_by", "
 NOT_EXPORTED = {
     "chart_images": "a cache drawn from the entries, which are exported",
     "flag_acks": "the clinician's own triage notes, not something the patient entered",
+    "roster_summaries": "a cache of the clinician's patient list, computed from what is exported",
 }
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

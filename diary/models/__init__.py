@@ -2,7 +2,7 @@
 
 from diary.models.audit import AuditEvent, Throttle
 from diary.models.care import Checkin, Course, CourseRevision, PregnancyTest
-from diary.models.clinic import Appointment, ChartImage, FlagAck, Share
+from diary.models.clinic import Appointment, ChartImage, FlagAck, RosterSummary, Share
 from diary.models.entry import SUNBURN_CHOICES, SYMPTOMS, Entry, EntryRevision, SafetyAlert
 from diary.models.user import Role, User
 
@@ -20,6 +20,7 @@ __all__ = [
     "FlagAck",
     "PregnancyTest",
     "Role",
+    "RosterSummary",
     "SafetyAlert",
     "Share",
     "Throttle",

@@ -1,8 +1,19 @@
-"""What connects a patient to a clinician: sharing, appointments, acknowledged flags, cached charts."""
+"""What connects a patient to a clinician: sharing, appointments, acknowledged flags, cached charts and
+patient-list rows."""
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, LargeBinary, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from diary.extensions import db
@@ -67,3 +78,16 @@ class ChartImage(db.Model):
     patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = created_at_column()
+
+
+class RosterSummary(db.Model):
+    """A patient's row of the clinician's patient list, as computed for (data_version, day): shared by every
+    app process, stale as soon as the patient's data_version or the day moves (diary/clinic/roster_cache.py).
+    """
+
+    __tablename__ = "roster_summaries"
+
+    patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    data_version: Mapped[int] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date)
+    row: Mapped[str] = mapped_column(Text)  # JSON

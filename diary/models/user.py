@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, Enum, String
+from sqlalchemy import DateTime, Enum, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from diary.extensions import db
@@ -37,6 +37,9 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = created_at_column()
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Patients: the database adds 1 on every change to a row of their diary, care or clinic records
+    # (triggers, migration 0003), so a cache keyed by it is stale exactly when it moved. Never written here.
+    data_version: Mapped[int] = mapped_column(Integer, server_default="0")
 
     def get_id(self) -> str:
         return self.session_token
