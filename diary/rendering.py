@@ -7,12 +7,12 @@ it against WTForms for every choice field in the app), computing what the option
 """
 
 import functools
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 from wtforms.widgets.core import CheckboxInput, DateInput, NumberInput, RadioInput, clean_key
+
+from diary.memo import Memo
 
 # Inputs whose markup is worth remembering: short values (numbers, dates, a checkbox), never free text or a
 # password, so nothing a person typed in prose is kept in the cache.
@@ -48,47 +48,17 @@ def render_field(field, **attrs) -> Markup:
         tuple(sorted(attrs.items())),
     )
     try:
-        cached = _rendered.get(key)
+        return _rendered.get_or_compute(key, lambda: field(**attrs))
     except TypeError:  # an unhashable attribute value: nothing to remember
         return field(**attrs)
-    if cached is None:
-        cached = _rendered.put(key, field(**attrs))
-    return cached
 
 
 def render_label(field) -> Markup:
     """`field.label()`, remembered (a label's markup is its field id and its text)."""
-    key = ("label", field.label.field_id, field.label.text)
-    cached = _rendered.get(key)
-    if cached is None:
-        cached = _rendered.put(key, field.label())
-    return cached
+    return _rendered.get_or_compute(("label", field.label.field_id, field.label.text), field.label)
 
 
-class _Remembered:
-    """A small least-recently-used map (functools.lru_cache cannot key on a call that it does not make)."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.items: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            value = self.items.get(key)
-            if value is not None:
-                self.items.move_to_end(key)
-            return value
-
-    def put(self, key, value):
-        with self.lock:
-            self.items[key] = value
-            if len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return value
-
-
-_rendered = _Remembered(4096)
+_rendered = Memo(4096)
 
 
 def field_options(field) -> Sequence[tuple[Markup, str]]:

@@ -1,7 +1,14 @@
-"""What the course adds to /today: running dose, check-in offer, iPLEDGE steps, life after the course."""
+"""What the course adds to /today: running dose, check-in offer, iPLEDGE steps, life after the course.
+
+/today is the page patients open most, and the panel was most of its work (the course, its history and every
+dose logged, summed). It is remembered per process under the patient's `data_version`, which the database
+moves on every change to the rows it is built from (migration 0003), and the day: a warm /today reads no
+course data at all, and a save, a check-in, a test or a new day shows at once.
+"""
 
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from diary.care.course import course_of, facts_of, revisions_of
@@ -9,11 +16,26 @@ from diary.clinical.dose import dose_summary
 from diary.clinical.records import DayRecord, PregnancyTestRecord
 from diary.clinical.reminders import after_course, checkin_due, pregnancy_status
 from diary.extensions import db
+from diary.memo import Memo
 from diary.models import Checkin, Entry, PregnancyTest, User
+
+PANEL_MEMO = "diary.panels"
+
+
+def panels() -> Memo:
+    """This app's remembered panels (one map per app, so apps on other databases never share one)."""
+    return current_app.extensions.setdefault(PANEL_MEMO, Memo(4096))
 
 
 def today_panel(patient: User, today: date) -> dict:
-    """Everything templates/care/_today_panel.html shows, in a fixed handful of queries."""
+    """Everything templates/care/_today_panel.html shows (the same dict for everyone asking with this key:
+    read it, never change it)."""
+    key = (patient.id, patient.data_version, today)
+    return panels().get_or_compute(key, lambda: _build_panel(patient, today))
+
+
+def _build_panel(patient: User, today: date) -> dict:
+    """The panel from the database, in a fixed handful of queries."""
     course = course_of(patient)
     last_checkin = db.session.scalar(select(func.max(Checkin.day)).where(Checkin.patient_id == patient.id))
     if course is None:

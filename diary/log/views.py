@@ -87,15 +87,21 @@ def _show_form(form: EntryForm, chosen: date, today: date):
     if problem:
         return render_template("log/closed_day.html", day=chosen, problem=problem, today=today), 404
     entry = entry_for(current_user, chosen)
+    panel = today_panel(current_user, today) if chosen == today else None
     form.day.data = chosen
     if entry is not None:
         form.fill_from(entry.values())
+    elif panel is not None:
+        # The prescription in force today, from the panel (remembered) rather than another query.
+        form.dose_mg.data = panel["course"].current_dose_mg if panel["course"] else None
     else:
         form.dose_mg.data = prescribed_dose_on(current_user, chosen)
-    return _render_form(form, chosen, today, entry=entry)
+    return _render_form(form, chosen, today, entry=entry, panel=panel)
 
 
-def _render_form(form: EntryForm, chosen: date, today: date, entry=None):
+def _render_form(form: EntryForm, chosen: date, today: date, entry=None, panel=None):
+    if panel is None and chosen == today:
+        panel = today_panel(current_user, today)
     return render_template(
         "log/entry.html",
         form=form,
@@ -103,7 +109,7 @@ def _render_form(form: EntryForm, chosen: date, today: date, entry=None):
         today=today,
         entry=entry,
         is_today=chosen == today,
-        care_panel=today_panel(current_user, today) if chosen == today else None,
+        care_panel=panel,
         earliest=today - timedelta(days=EDIT_WINDOW_DAYS),
         previous_day=_previous_editable(chosen, today),
     )

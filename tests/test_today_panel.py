@@ -1,0 +1,106 @@
+"""/today's course panel is remembered per patient under the database's data version: a warm /today reads
+no course data, and every change (the patient's own, a clinician's, a new day) shows on the next load."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from conftest import count_statements, login, post
+
+from diary.care.panels import panels, today_panel
+from diary.clinical.days import local_today
+from diary.extensions import db
+from diary.models import Entry, User
+
+TODAY = local_today("UTC")
+START = TODAY - timedelta(days=9)
+
+
+@pytest.fixture
+def on_course(app, patient_client, make_course):
+    """The signed-in patient on a 40 mg course of 50 kg that began 9 days ago, with 9 doses logged."""
+    with app.app_context():
+        patient_id = db.session.scalar(db.select(User.id).where(User.email == "pat@example.com"))
+    make_course(patient_id, START, 50, 40, can_get_pregnant=True)
+    with app.app_context():
+        db.session.add_all(
+            Entry(patient_id=patient_id, day=TODAY - timedelta(days=n), dose_mg=40.0) for n in range(1, 10)
+        )
+        db.session.commit()
+    return patient_id
+
+
+def dose_line(client) -> str:
+    html = client.get("/today").get_data(as_text=True)
+    return re.sub(r"\s+", " ", re.search(r'<p class="dose-line">(.*?)</p>', html, re.S).group(1))
+
+
+def dose_field(client) -> str:
+    html = client.get("/today").get_data(as_text=True)
+    return re.search(r'<input[^>]*id="dose_mg"[^>]*>', html).group(0)
+
+
+def test_a_warm_today_computes_no_panel_and_runs_two_statements(app, patient_client, on_course):
+    assert "360 mg" in dose_line(patient_client)
+    with app.app_context():
+        misses = panels().misses
+    # The signed-in patient, and the day's entry: the course, its history, the doses, the check-ins and the
+    # pregnancy tests all come from the remembered panel.
+    with app.app_context():
+        begin = 1 if db.engine.dialect.name == "sqlite" else 0  # diary.database emits SQLite's BEGIN itself
+    assert count_statements(app, patient_client, "/today") == 2 + begin
+    assert "360 mg" in dose_line(patient_client)
+    with app.app_context():
+        assert panels().misses == misses
+
+
+def test_a_save_shows_in_the_running_total_at_once(patient_client, on_course):
+    assert "360 mg" in dose_line(patient_client)
+    assert (
+        post(
+            patient_client, "/today", {"day": TODAY.isoformat(), "dose_mg": "40", "sunburn": "none"}
+        ).status_code
+        == 200
+    )
+    assert "400 mg" in dose_line(patient_client)
+
+
+def test_a_clinicians_dose_change_shows_on_the_patients_today(
+    app, patient_client, on_course, make_clinician, share
+):
+    assert 'value="40.0"' in dose_field(patient_client) or 'value="40"' in dose_field(patient_client)
+    clinician_id, _code = make_clinician()
+    share(on_course, clinician_id)
+    doctor = app.test_client()
+    login(doctor, "doc@example.com")
+    url = f"/clinic/patients/{on_course}/appointments/new"
+    assert post(doctor, url, {"day": TODAY.isoformat(), "new_dose_mg": "60"}).status_code == 302
+    field = dose_field(patient_client)
+    assert 'value="60.0"' in field or 'value="60"' in field
+
+
+def test_a_pregnancy_test_and_a_checkin_show_at_once(patient_client, on_course):
+    html = patient_client.get("/today").get_data(as_text=True)
+    assert "a pregnancy test is due" in html and "Answer the monthly check-in" in html
+    post(patient_client, "/course/pregnancy-tests", {"test_day": TODAY.isoformat(), "result": "negative"})
+    post(patient_client, "/checkin", {f"q{n}": "0" for n in range(1, 10)})
+    html = patient_client.get("/today").get_data(as_text=True)
+    assert "a pregnancy test is due" not in html and "pick up your prescription by" in html
+    assert "Answer the monthly check-in" not in html
+
+
+def test_a_change_written_outside_any_view_shows_too(app, patient_client, on_course):
+    """The version is moved by the database itself, so even a script's write is seen."""
+    assert "360 mg" in dose_line(patient_client)
+    with app.app_context():
+        db.session.execute(db.delete(Entry).where(Entry.day == TODAY - timedelta(days=1)))
+        db.session.commit()
+    assert "320 mg" in dose_line(patient_client)
+
+
+def test_a_new_day_gives_a_new_panel(app, on_course):
+    with app.test_request_context():
+        patient = db.session.get(User, on_course)
+        today, tomorrow = today_panel(patient, TODAY), today_panel(patient, TODAY + timedelta(days=1))
+        assert (today["course"].days_on_treatment, tomorrow["course"].days_on_treatment) == (10, 11)
+        assert today_panel(patient, TODAY) is today
