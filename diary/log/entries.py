@@ -1,15 +1,18 @@
 """Reading and saving a patient's diary entries. Every query starts from the patient."""
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from diary.clinical.records import DayRecord
 from diary.clinical.safety import SafetyResponse, daily_safety_responses
 from diary.extensions import db
 from diary.models import Course, CourseRevision, Entry, EntryRevision, SafetyAlert, User
 from diary.models.base import utcnow
+from diary.models.entry import ENTRY_FIELDS
 
 
 def entry_for(patient: User, day: date) -> Entry | None:
@@ -45,9 +48,14 @@ def prescribed_dose_on(patient: User, day: date) -> float | None:
     return dose
 
 
+# A day's answers start from DayRecord's blanks: a save always writes every field.
+BLANK_ANSWERS = {f.name: f.default for f in fields(DayRecord) if f.name in ENTRY_FIELDS}
+
+
 @dataclass
 class SaveResult:
-    entry: Entry
+    entry_id: int
+    day: date
     created: bool
     responses: list[SafetyResponse]
 
@@ -57,40 +65,60 @@ def save_entry(patient: User, day: date, values: dict) -> SaveResult:
 
     Two tabs, a double tap or a retry all land on the same row: the UNIQUE(patient, day) constraint and
     INSERT … ON CONFLICT DO UPDATE make the save idempotent. Any critical answer is stored as a SafetyAlert
-    in the same transaction. The caller commits.
+    in the same transaction. The caller commits. Answers missing from `values` are saved blank.
     """
-    previous = _lock_existing(patient, day)
-    if previous is not None and previous.values() != values:
-        db.session.add(
-            EntryRevision(entry_id=previous.id, changed_by_id=patient.id, previous=_jsonable(previous))
+    values = {**BLANK_ANSWERS, **values}
+    previous = _existing(patient, day)
+    if previous is not None and _answers(previous) != values:
+        db.session.execute(
+            insert(EntryRevision).values(
+                entry_id=previous.id, changed_by_id=patient.id, previous=_jsonable(_answers(previous))
+            )
         )
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(Entry).values(patient_id=patient.id, day=day, **values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[Entry.patient_id, Entry.day],
-        set_={**values, "updated_at": utcnow()},
-    ).returning(Entry.id)
-    entry_id = db.session.execute(stmt).scalar_one()
-    db.session.expire_all()
-    entry = db.session.get(Entry, entry_id)
+    dialect = db.engine.dialect.name
+    params = {"patient_id": patient.id, "day": day, "saved_at": utcnow(), **values}
+    entry_id = db.session.execute(_upsert_statement(dialect), params).scalar_one()
     responses = daily_safety_responses(values)
     _store_alerts(patient, day, responses)
-    return SaveResult(entry=entry, created=previous is None, responses=responses)
+    return SaveResult(entry_id=entry_id, day=day, created=previous is None, responses=responses)
 
 
-def _lock_existing(patient: User, day: date) -> Entry | None:
-    stmt = select(Entry).where(Entry.patient_id == patient.id, Entry.day == day)
-    if db.engine.dialect.name == "postgresql":
+@functools.cache
+def _upsert_statement(dialect: str):
+    """The upsert, built once per dialect with bound parameters: building and hashing the statement on every
+    save cost more than running it."""
+    insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    columns = ("patient_id", "day", *ENTRY_FIELDS)
+    stmt = insert_for(Entry.__table__).values({name: bindparam(name) for name in columns})
+    return stmt.on_conflict_do_update(
+        index_elements=[Entry.patient_id, Entry.day],
+        set_={**{name: stmt.excluded[name] for name in ENTRY_FIELDS}, "updated_at": bindparam("saved_at")},
+    ).returning(Entry.id)
+
+
+@functools.cache
+def _existing_statement(dialect: str):
+    stmt = select(Entry.id, *(Entry.__table__.c[name] for name in ENTRY_FIELDS)).where(
+        Entry.patient_id == bindparam("patient_id"), Entry.day == bindparam("day")
+    )
+    if dialect == "postgresql":
         # Hold the row so the version kept in the history is the one this save replaces.
         stmt = stmt.with_for_update()
-    return db.session.scalar(stmt)
+    return stmt
 
 
-def _jsonable(entry: Entry) -> dict:
-    return {
-        key: (value.isoformat() if isinstance(value, date) else value)
-        for key, value in entry.values().items()
-    }
+def _existing(patient: User, day: date):
+    """The day's saved row (id and answers), or None."""
+    stmt = _existing_statement(db.engine.dialect.name)
+    return db.session.execute(stmt, {"patient_id": patient.id, "day": day}).first()
+
+
+def _answers(row) -> dict:
+    return {name: getattr(row, name) for name in ENTRY_FIELDS}
+
+
+def _jsonable(values: dict) -> dict:
+    return {key: (value.isoformat() if isinstance(value, date) else value) for key, value in values.items()}
 
 
 def _store_alerts(patient: User, day: date, responses: list[SafetyResponse]) -> None:

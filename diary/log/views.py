@@ -69,15 +69,18 @@ def _entry_page(chosen: date, *, from_today: bool):
         problem = day_problem(form.day.data, today)
         if problem is None:
             result = save_entry(current_user, form.day.data, form.entry_values())
-            db.session.commit()
-            return render_template(
+            # Rendered before the commit, which expires every loaded row (the user would be read again);
+            # the page is sent only once the commit has succeeded.
+            html = render_template(
                 "log/saved.html",
-                entry=result.entry,
+                day=result.day,
                 created=result.created,
                 responses=result.responses,
                 today=today,
-                previous_day=_previous_editable(result.entry.day, today),
+                previous_day=_previous_editable(result.day, today),
             )
+            db.session.commit()
+            return html
         form.day.errors.append(problem)
     return _render_form(form, form.day.data or chosen, today), 422
 
