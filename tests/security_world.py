@@ -90,7 +90,7 @@ def build_world(app: Flask, make_patient, make_clinician, make_course) -> World:
 
 # Tables that may change without a stored answer changing: the audit log and throttle counters (they record
 # the attempt itself) and the chart cache (drawn on demand, DESIGN.md "rendered once per data change").
-NOT_STATE = frozenset({"audit_events", "throttle", "chart_images"})
+NOT_STATE = frozenset({"audit_events", "throttle", "chart_images", "roster_summaries"})
 
 
 def snapshot(app: Flask) -> dict[str, list[tuple]]:

@@ -13,7 +13,7 @@ from diary.clinic.forms import AckForm, AppointmentForm
 from diary.clinic.queries import course_of, shared_patient_or_404, shared_patients_stmt
 from diary.clinic.report import REPORT_CHARTS, visit_report_pdf
 from diary.clinic.review import build_review
-from diary.clinic.roster import roster
+from diary.clinic.roster_cache import cached_roster
 from diary.clinical.days import local_today
 from diary.clinical.flags import RULE_LEVELS
 from diary.extensions import db
@@ -34,7 +34,7 @@ def clinician_today():
 @clinician_required
 def patient_list():
     today = clinician_today()
-    rows = roster(list(db.session.scalars(shared_patients_stmt())), today)
+    rows = cached_roster(shared_patients_stmt(), today)
     return render_template("clinic/patients.html", rows=rows, today=today)
 
 

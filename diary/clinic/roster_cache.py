@@ -1,0 +1,159 @@
+"""The patient list's rows, stored per patient and shared by every app process.
+
+A patient's row is kept in roster_summaries for the key it was computed for: the patient's data_version
+(which the database moves on every change to what the row reads, acknowledgements included; migration 0003),
+the day it was computed for (the clinician's today) and the code that computed it. The list reads every
+sharing patient with their stored row in one query, recomputes only the missing or stale rows (diary/clinic/
+roster.py, a fixed number of queries however many) and stores those. Nothing is invalidated by hand.
+
+The version is read in the same statement as the stored rows, before any data is read for a recomputation:
+the data read afterwards is at least as new as the key it is stored under, so a row is never older than its
+key says (a newer row under an older key is only recomputed once more).
+"""
+
+import hashlib
+import json
+import threading
+from datetime import date
+from importlib import import_module
+from pathlib import Path
+
+from flask import has_request_context, request
+from sqlalchemy import Select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from diary.clinic.roster import RosterRow, roster
+from diary.clinical.flags import Flag
+from diary.extensions import db
+from diary.models import RosterSummary, User
+
+# Rows computed since the process started: tests assert that a warm list computes none.
+COMPUTE_COUNT = 0
+_count_lock = threading.Lock()
+
+# The modules a row is computed by. A stored row computed by other code (a deploy changed a rule or a
+# threshold) is stale, without anyone having to remember to bump a version by hand.
+_COMPUTED_BY = (
+    "diary.clinic.roster",
+    "diary.clinic.roster_cache",
+    "diary.care.records",
+    "diary.clinical.days",
+    "diary.clinical.dose",
+    "diary.clinical.flags",
+    "diary.clinical.phq9",
+    "diary.clinical.records",
+    "diary.clinical.thresholds",
+)
+
+
+def _code_version() -> str:
+    digest = hashlib.sha256()
+    for name in _COMPUTED_BY:
+        digest.update(Path(import_module(name).__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CODE_VERSION = _code_version()
+
+
+def cached_roster(patients: Select, today: date) -> list[RosterRow]:
+    """The rows of the patient list for the patients `patients` selects (User rows), flagged ones first."""
+    summaries = patients.outerjoin(RosterSummary, RosterSummary.patient_id == User.id).add_columns(
+        RosterSummary.data_version, RosterSummary.day, RosterSummary.row
+    )
+    rows, stale = [], []
+    for patient, version, day, stored in db.session.execute(summaries):
+        row = _decode(patient, stored) if version == patient.data_version and day == today else None
+        if row is None:
+            stale.append(patient)
+        else:
+            rows.append(row)
+    if stale:
+        computed = roster(stale, today)
+        _count(len(computed))
+        _store(computed, today)
+        rows += computed
+    return sorted(rows, key=lambda row: row.sort_key)
+
+
+def _count(rows: int) -> None:
+    global COMPUTE_COUNT
+    with _count_lock:
+        COMPUTE_COUNT += rows
+
+
+def encode(row: RosterRow) -> str:
+    """The row without its patient, as JSON (dates as ISO 8601; every Flag field kept)."""
+    phq = row.latest_phq9
+    return json.dumps(
+        {
+            "code": CODE_VERSION,
+            "since": row.since.isoformat(),
+            "days_elapsed": row.days_elapsed,
+            "days_logged": row.days_logged,
+            "course_week": row.course_week,
+            "cumulative_mg_per_kg": row.cumulative_mg_per_kg,
+            "target_mg_per_kg": row.target_mg_per_kg,
+            "latest_phq9": None if phq is None else [phq[0].isoformat(), phq[1], phq[2]],
+            "flags": [[f.level, f.rule, f.day.isoformat(), f.value, f.message] for f in row.flags],
+        },
+        separators=(",", ":"),
+    )
+
+
+def _decode(patient: User, stored: str | None) -> RosterRow | None:
+    """The stored row for `patient`, or None if there is none or other code computed it."""
+    if stored is None:
+        return None
+    data = json.loads(stored)
+    if data["code"] != CODE_VERSION:
+        return None
+    phq = data["latest_phq9"]
+    return RosterRow(
+        patient=patient,
+        since=date.fromisoformat(data["since"]),
+        days_elapsed=data["days_elapsed"],
+        days_logged=data["days_logged"],
+        course_week=data["course_week"],
+        cumulative_mg_per_kg=data["cumulative_mg_per_kg"],
+        target_mg_per_kg=data["target_mg_per_kg"],
+        latest_phq9=None if phq is None else (date.fromisoformat(phq[0]), phq[1], phq[2]),
+        flags=[
+            Flag(level, rule, date.fromisoformat(day), value, message)
+            for level, rule, day, value, message in data["flags"]
+        ],
+    )
+
+
+def _store(rows: list[RosterRow], today: date) -> None:
+    """Upsert the computed rows under the version each patient had when the list read it.
+
+    In a transaction of its own where it can, as diary.chart_cache does for charts: a GET request's read
+    transaction on SQLite is never upgraded to a write, and a GET's session is never committed. Elsewhere on
+    SQLite (a POST, the CLI) the session already holds the write lock, so write in it and let the caller
+    commit. Rows go in patient order, so two processes storing overlapping lists lock rows in the same order.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(RosterSummary)
+    statement = insert.on_conflict_do_update(
+        index_elements=[RosterSummary.patient_id],
+        set_={name: insert.excluded[name] for name in ("data_version", "day", "row")},
+    )
+    values = [
+        {
+            "patient_id": row.patient.id,
+            "data_version": row.patient.data_version,
+            "day": today,
+            "row": encode(row),
+        }
+        for row in sorted(rows, key=lambda row: row.patient.id)
+    ]
+    if dialect == "sqlite" and not _reading_request():
+        db.session.execute(statement, values)
+        return
+    with db.engine.begin() as connection:
+        connection.execute(statement, values)
+
+
+def _reading_request() -> bool:
+    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")

@@ -1,0 +1,224 @@
+"""The patient list's stored rows: exact, reused while nothing changed, recomputed for exactly the patient
+whose data changed, and for everyone when the day moves."""
+
+from datetime import timedelta
+
+import pytest
+from conftest import PASSWORD, count_statements, login, post
+from test_clinic import _seed_patients
+from test_diary import TODAY, save
+
+from diary.clinic import roster_cache
+from diary.clinic.roster import roster
+from diary.clinical.flags import RULE_LEVELS
+from diary.extensions import db
+from diary.models import Appointment, Checkin, Entry, FlagAck, PregnancyTest, RosterSummary, User
+
+
+def ago(days: int):
+    return TODAY - timedelta(days=days)
+
+
+def computed_during(action) -> int:
+    """How many patients' rows `action` computed (rather than read from roster_summaries)."""
+    before = roster_cache.COMPUTE_COUNT
+    action()
+    return roster_cache.COMPUTE_COUNT - before
+
+
+def summaries(app) -> dict[int, tuple]:
+    with app.app_context():
+        rows = db.session.execute(
+            db.select(RosterSummary.patient_id, RosterSummary.data_version, RosterSummary.row)
+        )
+        return {patient_id: (version, row) for patient_id, version, row in rows}
+
+
+@pytest.fixture
+def every_flag(app, make_patient, make_course):
+    """Three patients whose diaries raise every rule of the triage table between them (one acknowledged)."""
+    ann, bea, cat = (make_patient(f"{name}@example.com") for name in ("ann", "bea", "cat"))
+    for patient in (ann, bea, cat):
+        make_course(patient, ago(60), 60, 40, can_get_pregnant=patient != bea)
+    mood = dict.fromkeys(range(8, 15), 8) | dict.fromkeys(range(1, 8), 3)
+    odd = {
+        1: {"self_harm_thoughts": True},
+        2: {"headache": True, "vision": True},
+        3: {"abdominal_pain": True, "lips": 9},
+        4: {"sunburn": "severe", "lips": 9},
+        5: {"lips": 9},
+        6: {"dose_mg": 0},
+        8: {"dose_mg": 0},
+        9: {"dose_mg": 0},
+    }
+    with app.app_context():
+        for d in range(0, 15):
+            db.session.add(
+                Entry(
+                    patient_id=ann, day=ago(d), **({"dose_mg": 40, "mood": mood.get(d, 6)} | odd.get(d, {}))
+                )
+            )
+        # Lips at 0 on 21 logged days, then nothing for 40 days.
+        db.session.add_all(Entry(patient_id=bea, day=ago(d), dose_mg=40, lips=0) for d in range(40, 61))
+        db.session.add(Checkin(patient_id=ann, day=ago(2), **{f"q{n}": 2 for n in range(1, 10)}))
+        db.session.add_all(
+            [
+                Appointment(patient_id=ann, day=ago(10), triglycerides=900, alt=200, ast=200),
+                Appointment(patient_id=ann, day=ago(10), triglycerides=600),
+                PregnancyTest(patient_id=ann, day=ago(1), result="positive"),
+                FlagAck(patient_id=ann, rule="abdominal_pain", day=ago(3)),
+            ]
+        )
+        db.session.commit()
+    return ann, bea, cat
+
+
+def test_rows_read_back_from_summaries_equal_rows_computed_fresh(app, every_flag):
+    with app.app_context():
+        patients = db.select(User).where(User.id.in_(every_flag)).order_by(User.id)
+        fresh = roster(list(db.session.scalars(patients)), TODAY)
+        assert {flag.rule for row in fresh for flag in row.flags} == set(RULE_LEVELS) - {"abdominal_pain"}
+        assert computed_during(lambda: roster_cache.cached_roster(patients, TODAY)) == 3
+        db.session.commit()
+        stored = []
+        assert computed_during(lambda: stored.extend(roster_cache.cached_roster(patients, TODAY))) == 0
+        assert stored == fresh
+        for read, computed in zip(stored, fresh, strict=True):
+            for flag, expected in zip(read.flags, computed.flags, strict=True):
+                assert type(flag.value) is type(expected.value)
+
+
+@pytest.fixture
+def two_patients(app, make_patient, make_clinician, share, make_course):
+    """Dr. Test's list of Ann (a course she can get pregnant on) and Bob; a signed-in client for each."""
+    ann, bob = make_patient("ann@example.com"), make_patient("bob@example.com")
+    doctor, _code = make_clinician()
+    make_course(ann, ago(40), can_get_pregnant=True)
+    for patient in (ann, bob):
+        share(patient, doctor)
+    clients = {}
+    for name in ("ann", "bob", "doc"):
+        clients[name] = app.test_client()
+        assert login(clients[name], f"{name}@example.com").status_code == 302
+    return ann, bob, clients
+
+
+def _patient_list(client) -> str:
+    response = client.get("/clinic/")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def _row_of(html: str, patient_id: int) -> str:
+    start = html.index(f'href="/clinic/patients/{patient_id}"')
+    return html[start : html.index("</tr>", start)]
+
+
+CHANGES = {
+    "entry saved": lambda c, ann: save(c["ann"], mood="6"),
+    "check-in": lambda c, ann: post(c["ann"], "/checkin", {f"q{n}": "2" for n in range(1, 10)}),
+    "course changed": lambda c, ann: post(
+        c["ann"],
+        "/course",
+        {
+            "start_date": ago(40).isoformat(),
+            "weight_kg": "60",
+            "daily_dose_mg": "60",
+            "target_mg_per_kg": "150",
+            "end_date": "",
+            "effective_on": ago(1).isoformat(),
+        },
+    ),
+    "pregnancy test": lambda c, ann: post(
+        c["ann"], "/course/pregnancy-tests", {"test_day": ago(1).isoformat(), "result": "negative"}
+    ),
+    "appointment": lambda c, ann: post(
+        c["doc"],
+        f"/clinic/patients/{ann}/appointments/new",
+        {"day": ago(5).isoformat(), "triglycerides": "550"},
+    ),
+    "acknowledgement": lambda c, ann: post(
+        c["doc"],
+        f"/clinic/patients/{ann}/flags/acknowledge",
+        {"rule": "pregnancy_test_overdue", "day": (ago(40) + timedelta(days=31)).isoformat()},
+    ),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_each_kind_of_change_recomputes_that_patients_row_and_only_theirs(app, two_patients, change):
+    ann, bob, clients = two_patients
+    assert computed_during(lambda: _patient_list(clients["doc"])) == 2
+    before_html, before = _patient_list(clients["doc"]), summaries(app)
+    assert computed_during(lambda: _patient_list(clients["doc"])) == 0  # warm: nothing computed
+
+    assert CHANGES[change](clients, ann).status_code in (200, 302)
+
+    html = []
+    assert computed_during(lambda: html.append(_patient_list(clients["doc"]))) == 1
+    after = summaries(app)
+    assert after[ann] != before[ann]
+    assert after[bob] == before[bob]
+    assert _row_of(html[0], ann) != _row_of(before_html, ann)  # what the doctor sees of Ann changed
+    assert _row_of(html[0], bob) == _row_of(before_html, bob)
+
+
+def test_a_deleted_account_leaves_the_list_without_recomputing_anyone(app, two_patients):
+    ann, bob, clients = two_patients
+    _patient_list(clients["doc"])
+    assert post(clients["ann"], "/account/delete", {"delete-password": PASSWORD}).status_code == 302
+    html = []
+    assert computed_during(lambda: html.append(_patient_list(clients["doc"]))) == 0
+    assert f"/clinic/patients/{ann}" not in html[0] and f"/clinic/patients/{bob}" in html[0]
+    assert set(summaries(app)) == {bob}
+
+
+def test_a_new_day_recomputes_every_row(app, two_patients):
+    ann, bob, clients = two_patients
+    _patient_list(clients["doc"])
+    with app.app_context():
+        patients = db.select(User).where(User.id.in_([ann, bob]))
+        tomorrow = TODAY + timedelta(days=1)
+        rows = []
+        assert computed_during(lambda: rows.extend(roster_cache.cached_roster(patients, tomorrow))) == 2
+        db.session.commit()
+        assert rows == roster(list(db.session.scalars(patients)), tomorrow)
+
+
+def test_clinicians_on_different_days_each_see_their_own_rows(app, two_patients, make_clinician, share):
+    ann, _bob, clients = two_patients
+    # Twenty-five hours apart: their todays are never the same date.
+    far_east, _ = make_clinician("east@example.com")
+    with app.app_context():
+        db.session.get(User, far_east).timezone = "Pacific/Kiritimati"
+        db.session.commit()
+    share(ann, far_east)
+    east = app.test_client()
+    login(east, "east@example.com")
+    with app.app_context():
+        db.session.scalar(
+            db.select(User).where(User.email == "doc@example.com")
+        ).timezone = "Pacific/Pago_Pago"
+        db.session.commit()
+    west_first, east_first = _patient_list(clients["doc"]), _patient_list(east)
+    assert _row_of(west_first, ann) != _row_of(east_first, ann)  # one day more elapsed in the east
+    assert _patient_list(clients["doc"]) == west_first
+    assert _patient_list(east) == east_first
+
+
+def test_a_warm_list_runs_the_same_statements_for_3_and_30_patients(app, make_clinician):
+    doctor, _code = make_clinician()
+    client = app.test_client()
+    login(client, "doc@example.com")
+    _seed_patients(app, doctor, 3)
+    _patient_list(client)
+    few = []
+    assert computed_during(lambda: few.append(count_statements(app, client, "/clinic/"))) == 0
+    with app.app_context():
+        db.session.execute(db.delete(User).where(User.email.like("p%@example.com")))
+        db.session.commit()
+    _seed_patients(app, doctor, 30)
+    _patient_list(client)
+    many = []
+    assert computed_during(lambda: many.append(count_statements(app, client, "/clinic/"))) == 0
+    assert many == few
