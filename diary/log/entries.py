@@ -4,7 +4,7 @@ import functools
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import TextClause, bindparam, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from diary.clinical.records import DayRecord
@@ -76,7 +76,8 @@ def save_entry(patient: User, day: date, values: dict) -> SaveResult:
             )
         )
     dialect = db.engine.dialect.name
-    params = {"patient_id": patient.id, "day": day, "saved_at": utcnow(), **values}
+    now = utcnow()
+    params = {"patient_id": patient.id, "day": day, "created_at": now, "updated_at": now, **values}
     entry_id = db.session.execute(_upsert_statement(dialect), params).scalar_one()
     responses = daily_safety_responses(values)
     _store_alerts(patient, day, responses)
@@ -84,16 +85,20 @@ def save_entry(patient: User, day: date, values: dict) -> SaveResult:
 
 
 @functools.cache
-def _upsert_statement(dialect: str):
-    """The upsert, built once per dialect with bound parameters: building and hashing the statement on every
-    save cost more than running it."""
+def _upsert_statement(dialect: str) -> TextClause:
+    """The upsert, compiled once per dialect to plain SQL with named parameters: SQLAlchemy cannot cache
+    ON CONFLICT DO UPDATE, and compiling it on every save cost more than running it."""
+    table = Entry.__table__
     insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    columns = ("patient_id", "day", *ENTRY_FIELDS)
-    stmt = insert_for(Entry.__table__).values({name: bindparam(name) for name in columns})
-    return stmt.on_conflict_do_update(
-        index_elements=[Entry.patient_id, Entry.day],
-        set_={**{name: stmt.excluded[name] for name in ENTRY_FIELDS}, "updated_at": bindparam("saved_at")},
-    ).returning(Entry.id)
+    columns = ("patient_id", "day", *ENTRY_FIELDS, "created_at", "updated_at")
+    stmt = insert_for(table).values({name: bindparam(name) for name in columns})
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.patient_id, table.c.day],
+        set_={**{name: stmt.excluded[name] for name in ENTRY_FIELDS}, "updated_at": stmt.excluded.updated_at},
+    ).returning(table.c.id)
+    named = (postgresql if dialect == "postgresql" else sqlite).dialect(paramstyle="named")
+    typed = [bindparam(name, type_=table.c[name].type) for name in columns]
+    return text(str(stmt.compile(dialect=named))).bindparams(*typed).columns(table.c.id)
 
 
 @functools.cache
