@@ -1,11 +1,12 @@
-"""The HTTP bench's baseline: a minimal Flask app whose one route renders a page of the same size and shape
-as /today (a form of scales, choices and fields, through Jinja macros and loops, autoescaped) from data in
-memory: no database, no session, no forms library, no security headers.
+"""The HTTP bench's baseline page: the same size and shape as /today (a form of scales, choices and fields,
+through Jinja macros and loops, autoescaped) from data in memory: no database, no session, no forms library.
 
-    gunicorn --workers 2 --bind 127.0.0.1:8001 'baseline_app:app'   (from bench/)
-
-The gap between /today and this page is what the diary itself adds per request: the signed-in user, the
-CSRF token, the entry and the course read from the database, WTForms, the security headers.
+Served two ways (bench/http_load.py):
+- `baseline_page()` as a route of the app itself (bench/served_app.py): the issue's baseline, "a minimal
+  Flask route rendering a template of similar size in the same server", behind the same workers and the
+  same request handling (security headers, session and CSRF set-up, error handlers) as /today;
+- `app` here, a bare Flask app with nothing else (`gunicorn 'baseline_app:app'` from bench/): the floor of
+  Flask itself, for reference.
 """
 
 from datetime import date, timedelta
@@ -35,7 +36,7 @@ NAV = ["Today", "History", "Progress", "Check-in", "Course", "Sharing", "Account
 
 
 @app.get("/")
-def page():
+def baseline_page():
     today = date.today()
     return render_template(
         "baseline.html",

@@ -5,13 +5,16 @@
 For each backend: a scratch database (SQLite file in a temporary directory; PostgreSQL database created on
 the local server and dropped afterwards), migrated with `flask db upgrade`, seeded with a clinician and 16
 patients sharing with them (180-day courses, entries up to 8 days ago, monthly check-ins and labs), then
-`gunicorn --workers 2 'diary:create_app()'` (FLASK_CONFIG=development) and `gunicorn --workers 2
-baseline_app:app` (bench/baseline_app.py: the same page size and shape, no database) side by side.
+`gunicorn --workers 2 served_app:app` (FLASK_CONFIG=development: the app, plus the baseline route
+/bench/baseline, bench/served_app.py) and `gunicorn --workers 2 baseline_app:app` (the same baseline page in
+a bare Flask app, for reference) side by side.
 
 Load: `--clients` threads, each a browser with a keep-alive connection (gunicorn's sync workers close it
 after each response, as they would behind a proxy) and its own session cookie, as fast as answers come
 (closed loop). Each round runs these phases back to back, `--seconds` each:
-- baseline   GET /                on the baseline app;
+- bare       GET /                on the bare Flask app (bench/baseline_app.py): Flask's own floor;
+- baseline   GET /bench/baseline  the issue's baseline: a minimal route of the app, in the same server,
+                                  rendering a template of /today's size and shape from memory;
 - today      GET /today           each client signed in as its own patient;
 - save       POST /today          a real CSRF token; client k saves days today-0 … today-7 in turn, for its
                                   own patient, with answers that change each time; the (patient, day) pairs
@@ -21,8 +24,8 @@ after each response, as they would behind a proxy) and its own session cookie, a
 Ratios are taken within a round (baseline and the app a few seconds apart) and the median reported: this
 machine is shared and noisy, so absolute figures drift while ratios hold.
 
-Goals (issue 7): GET /today ≥ 0.5 × baseline rps; POST p95 < 50 ms; zero errors; afterwards stored entries
-== distinct (patient, day) saves sent.
+Goals (issue 7): GET /today ≥ 0.5 × baseline rps (the route in the same server; × bare is reported too);
+POST p95 < 50 ms; zero errors; afterwards stored entries == distinct (patient, day) saves sent.
 """
 
 import argparse
@@ -56,7 +59,7 @@ from common import (
 GOAL_RATIO = 0.5
 GOAL_POST_P95_MS = 50.0
 EDIT_DAYS = 8  # today and the 7 days before it
-PHASES = ("baseline", "today", "save", "review", "chart")
+PHASES = ("bare", "baseline", "today", "save", "review", "chart")
 CHART_PATIENTS = 4
 
 
@@ -136,11 +139,12 @@ def copies_of(client: Client, count: int) -> list[Client]:
     return copies
 
 
-def bench_backend(name: str, url: str, args, baseline: Server, logs: Path) -> dict:
+def bench_backend(name: str, url: str, args, bare: Server, logs: Path) -> dict:
     today = date.today()
     app = bench_app(url)
     seeded = seed_clinic(app, args.clients, 180, today, blank_recent=EDIT_DAYS)
-    server = Server("diary:create_app()", app_env(url), 2, logs, f"app-{name}")
+    env = app_env(url, PYTHONPATH=f"{ROOT}:{ROOT / 'bench'}")
+    server = Server("served_app:app", env, 2, logs, f"app-{name}")
     try:
         patients = sign_in_all(server.port, seeded["emails"])
         doctor = Client(server.port).login(seeded["clinician"])
@@ -157,8 +161,11 @@ def bench_backend(name: str, url: str, args, baseline: Server, logs: Path) -> di
         sent_pairs: set[tuple[int, date]] = set()
         pairs_lock = threading.Lock()
 
+        def get_bare(k, c, n):
+            return expect(c.get("/")[0], what="bare Flask app")
+
         def get_baseline(k, c, n):
-            return expect(c.get("/")[0], what="baseline")
+            return expect(c.get("/bench/baseline")[0], what="baseline")
 
         def get_today(k, c, n):
             return expect(c.get("/today")[0], what="GET /today")
@@ -178,10 +185,12 @@ def bench_backend(name: str, url: str, args, baseline: Server, logs: Path) -> di
                 return "chart is not a PNG"
             return expect(status, what="chart")
 
-        baseline_clients = [Client(baseline.port) for _ in range(args.clients)]
+        bare_clients = [Client(bare.port) for _ in range(args.clients)]
+        baseline_clients = [Client(server.port) for _ in range(args.clients)]
         rounds: list[dict[str, Phase]] = []
         for round_number in range(args.rounds):
-            phases = {"baseline": run_phase(baseline_clients, get_baseline, args.seconds)}
+            phases = {"bare": run_phase(bare_clients, get_bare, args.seconds)}
+            phases["baseline"] = run_phase(baseline_clients, get_baseline, args.seconds)
             phases["today"] = run_phase(patients, get_today, args.seconds)
             phases["save"] = run_phase(patients, post_today, args.seconds)
             phases["review"] = run_phase(doctors, get_review, args.seconds)
@@ -239,6 +248,7 @@ def summarise(result: dict) -> dict:
         measured = [r[phase] for r in result["rounds"]]
         latencies = [x * 1000 for m in measured for x in m.latencies]
         ratios = [r[phase].rps / r["baseline"].rps for r in result["rounds"] if r["baseline"].rps]
+        bare = [r[phase].rps / r["bare"].rps for r in result["rounds"] if r["bare"].rps]
         rows[phase] = {
             "rps": statistics.median(m.rps for m in measured),
             "p50": percentile(latencies, 50),
@@ -247,12 +257,14 @@ def summarise(result: dict) -> dict:
             "errors": sum(len(m.errors) for m in measured),
             "first_error": next((e for m in measured for e in m.errors), ""),
             "ratio": statistics.median(ratios) if ratios else float("nan"),
+            "bare_ratio": statistics.median(bare) if bare else float("nan"),
         }
     return rows
 
 
 LABELS = {
-    "baseline": "baseline GET / (bench/baseline_app.py)",
+    "bare": "bare Flask app GET / (bench/baseline_app.py)",
+    "baseline": "baseline GET /bench/baseline (same server)",
     "today": "GET /today",
     "save": "POST /today (save)",
     "review": "GET /clinic/patients/<id> (review)",
@@ -262,12 +274,14 @@ LABELS = {
 
 def table(rows: dict) -> str:
     lines = [
-        "| request | rps (median of rounds) | × baseline rps | p50 ms | p95 ms | requests | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| request | rps (median of rounds) | × baseline rps | × bare Flask rps | p50 ms | p95 ms | requests"
+        " | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for phase, r in rows.items():
         lines.append(
-            f"| {LABELS[phase]} | {r['rps']:.0f} | {r['ratio']:.2f} | {r['p50']:.1f} | {r['p95']:.1f}"
+            f"| {LABELS[phase]} | {r['rps']:.0f} | {r['ratio']:.2f} | {r['bare_ratio']:.2f} | {r['p50']:.1f}"
+            f" | {r['p95']:.1f}"
             f" | {r['requests']} | {r['errors']} |"
         )
     return "\n".join(lines)
@@ -281,7 +295,8 @@ def verdicts(rows: dict, result: dict) -> list[str]:
     ratio, p95 = rows["today"]["ratio"], rows["save"]["p95"]
     lines = [
         f"- GET /today ≥ {GOAL_RATIO} × baseline rps: {ratio:.2f} × — {say(ratio >= GOAL_RATIO)}"
-        + ("" if ratio >= GOAL_RATIO else f" (short by {GOAL_RATIO / ratio:.1f}×)"),
+        + ("" if ratio >= GOAL_RATIO else f" (short by {GOAL_RATIO / ratio:.1f}×)")
+        + f"; against the bare Flask app {rows['today']['bare_ratio']:.2f} ×",
         f"- POST /today p95 < {GOAL_POST_P95_MS:.0f} ms: {p95:.1f} ms — {say(p95 < GOAL_POST_P95_MS)}",
         f"- zero errors: {errors} error responses, {result['log_errors']} incidents and {result['locked']}"
         f" database errors in the server log — {say(errors == 0 and result['log_errors'] == 0)}",
@@ -310,11 +325,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="diary-bench-logs-") as folder:
         logs = Path(folder)
         env = app_env("sqlite://", PYTHONPATH=f"{ROOT}:{ROOT / 'bench'}")
-        with Server("baseline_app:app", env, 2, logs, "baseline") as baseline:
+        with Server("baseline_app:app", env, 2, logs, "bare") as bare:
             for name in args.backends.split(","):
                 databases = {"sqlite": sqlite_database, "postgresql": postgres_database}
                 with databases[name]() as url:
-                    result = bench_backend(name, url, args, baseline, logs)
+                    result = bench_backend(name, url, args, bare, logs)
                 rows = summarise(result)
                 report = "\n".join([f"**{name}**", "", table(rows), "", *verdicts(rows, result)])
                 print("\n" + report + "\n", flush=True)

@@ -21,6 +21,7 @@ _REMEMBERED_WIDGETS = (NumberInput, DateInput, CheckboxInput)
 
 def init_app(app) -> None:
     app.add_template_global(field_options)
+    app.add_template_global(options_html)
     app.add_template_global(render_field)
     app.add_template_global(render_label)
 
@@ -59,6 +60,24 @@ def render_label(field) -> Markup:
 
 
 _rendered = Memo(4096)
+
+
+def options_html(field, label_class: str) -> Markup:
+    """Every option as `<label class="…"><input …><span>label</span></label>`, one per line: what the scale
+    and choice macros write, joined once per field state instead of looped over in the template."""
+    options = field_options(field)
+    try:
+        key = ("options", label_class, tuple(options))
+        return _rendered.get_or_compute(key, lambda: _join_options(options, label_class))
+    except TypeError:
+        return _join_options(options, label_class)
+
+
+def _join_options(options, label_class: str) -> Markup:
+    return Markup("\n").join(
+        Markup('<label class="{}">{}<span>{}</span></label>').format(label_class, markup, label)
+        for markup, label in options
+    )
 
 
 def field_options(field) -> Sequence[tuple[Markup, str]]:

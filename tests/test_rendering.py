@@ -131,3 +131,20 @@ def test_free_text_and_passwords_are_never_remembered(app):
             secret not in remembered and "private note" not in remembered and "a@b.example" not in remembered
         )
         assert 'value="40"' in remembered
+
+
+def test_options_html_is_each_option_in_its_label_one_per_line(app):
+    from diary.log.forms import EntryForm
+    from diary.rendering import options_html
+
+    with app.test_request_context(method="POST"):
+        form = EntryForm(
+            formdata=MultiDict([("mood", "7"), ("symptoms", "vision"), ("symptoms", "headache")])
+        )
+        for field, cls in ((form.mood, "step"), (form.symptoms, "choice"), (form.sunburn, "choice")):
+            expected = "\n".join(
+                f'<label class="{cls}">{i}<span>{label}</span></label>' for i, label in ours(field)
+            )
+            assert str(options_html(field, cls)) == expected
+            assert str(options_html(field, cls)) == expected  # remembered
+        assert str(options_html(form.mood, "step")).count(" checked") == 1

@@ -14,9 +14,13 @@ from diary.models import Course, CourseRevision, Entry, EntryRevision, SafetyAle
 from diary.models.base import utcnow
 from diary.models.entry import ENTRY_FIELDS
 
+_ENTRY_OF_DAY = select(Entry).where(
+    Entry.patient_id == bindparam("patient_id"), Entry.day == bindparam("day")
+)
+
 
 def entry_for(patient: User, day: date) -> Entry | None:
-    return db.session.scalar(select(Entry).where(Entry.patient_id == patient.id, Entry.day == day))
+    return db.session.scalar(_ENTRY_OF_DAY, {"patient_id": patient.id, "day": day})
 
 
 def entries_between(patient: User, first: date, last: date) -> list[Entry]:
