@@ -88,6 +88,17 @@ def test_rows_read_back_from_summaries_equal_rows_computed_fresh(app, every_flag
                 assert type(flag.value) is type(expected.value)
 
 
+def test_a_row_stored_by_other_code_is_recomputed(app, every_flag):
+    with app.app_context():
+        patients = db.select(User).where(User.id.in_(every_flag))
+        roster_cache.cached_roster(patients, TODAY)
+        db.session.commit()
+        stored = db.session.get(RosterSummary, every_flag[0])
+        stored.row = stored.row.replace(roster_cache.CODE_VERSION, "an older rule")
+        db.session.commit()
+        assert computed_during(lambda: roster_cache.cached_roster(patients, TODAY)) == 1
+
+
 @pytest.fixture
 def two_patients(app, make_patient, make_clinician, share, make_course):
     """Dr. Test's list of Ann (a course she can get pregnant on) and Bob; a signed-in client for each."""

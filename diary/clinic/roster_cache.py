@@ -58,8 +58,11 @@ CODE_VERSION = _code_version()
 
 def cached_roster(patients: Select, today: date) -> list[RosterRow]:
     """The rows of the patient list for the patients `patients` selects (User rows), flagged ones first."""
-    summaries = patients.outerjoin(RosterSummary, RosterSummary.patient_id == User.id).add_columns(
-        RosterSummary.data_version, RosterSummary.day, RosterSummary.row
+    # populate_existing: a patient already in the session is given the version just read, never an older one.
+    summaries = (
+        patients.outerjoin(RosterSummary, RosterSummary.patient_id == User.id)
+        .add_columns(RosterSummary.data_version, RosterSummary.day, RosterSummary.row)
+        .execution_options(populate_existing=True)
     )
     rows, stale = [], []
     for patient, version, day, stored in db.session.execute(summaries):
