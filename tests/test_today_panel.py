@@ -1,15 +1,17 @@
-"""/today's course panel is remembered per patient under the database's data version: a warm /today reads
-no course data, and every change (the patient's own, a clinician's, a new day) shows on the next load."""
+"""/today (its course panel, and the whole page) is remembered per patient under the database's data
+version: a warm /today reads only the signed-in patient, and every change (the patient's own, a clinician's,
+a script's, a new day) shows on the next load, with this session's CSRF token."""
 
 import re
 from datetime import timedelta
 
 import pytest
-from conftest import count_statements, login, post
+from conftest import CSRF_RE, count_statements, login, post
 
 from diary.care.panels import panels, today_panel
 from diary.clinical.days import local_today
 from diary.extensions import db
+from diary.log.pages import memo as pages
 from diary.models import Entry, User
 
 TODAY = local_today("UTC")
@@ -40,18 +42,49 @@ def dose_field(client) -> str:
     return re.search(r'<input[^>]*id="dose_mg"[^>]*>', html).group(0)
 
 
-def test_a_warm_today_computes_no_panel_and_runs_two_statements(app, patient_client, on_course):
+def test_a_warm_today_computes_nothing_and_runs_one_statement(app, patient_client, on_course):
     assert "360 mg" in dose_line(patient_client)
     with app.app_context():
-        misses = panels().misses
-    # The signed-in patient, and the day's entry: the course, its history, the doses, the check-ins and the
-    # pregnancy tests all come from the remembered panel.
-    with app.app_context():
+        misses = panels().misses, pages().misses
         begin = 1 if db.engine.dialect.name == "sqlite" else 0  # diary.database emits SQLite's BEGIN itself
-    assert count_statements(app, patient_client, "/today") == 2 + begin
+    # Only the signed-in patient is read: the page (the day's entry, the course panel) is remembered.
+    assert count_statements(app, patient_client, "/today") == 1 + begin
     assert "360 mg" in dose_line(patient_client)
     with app.app_context():
-        assert panels().misses == misses
+        assert (panels().misses, pages().misses) == misses
+
+
+def test_a_remembered_page_carries_this_sessions_csrf_token_and_only_its_patients_data(
+    app, patient_client, on_course, make_patient
+):
+    post(patient_client, "/today", {"day": TODAY.isoformat(), "sunburn": "none", "notes": "lips cracked"})
+    first = patient_client.get("/today").get_data(as_text=True)
+    again = patient_client.get("/today").get_data(as_text=True)
+    assert "lips cracked" in first and "lips cracked" in again
+    token = CSRF_RE.search(again).group(1)
+    form = {"day": TODAY.isoformat(), "sunburn": "none", "notes": "eyes dry", "csrf_token": token}
+    assert patient_client.post("/today", data=form).status_code == 200
+    assert "eyes dry" in patient_client.get("/today").get_data(as_text=True)
+    make_patient("other@example.com")
+    other = app.test_client()
+    login(other, "other@example.com")
+    theirs = other.get("/today").get_data(as_text=True)
+    assert "eyes dry" not in theirs and "lips cracked" not in theirs
+    other_token = CSRF_RE.search(theirs).group(1)
+    assert other_token != token
+    assert other.post("/today", data={**form, "csrf_token": token}).status_code == 400  # not their token
+
+
+def test_a_one_off_message_shows_once_and_is_never_remembered(patient_client, on_course):
+    patient_client.get("/today")
+    response = post(
+        patient_client, "/course/pregnancy-tests", {"test_day": TODAY.isoformat(), "result": "negative"}
+    )
+    assert response.status_code == 302
+    assert "Your pregnancy test is saved." in patient_client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert "Your pregnancy test is saved." not in patient_client.get("/today").get_data(as_text=True)
 
 
 def test_a_save_shows_in_the_running_total_at_once(patient_client, on_course):

@@ -19,6 +19,7 @@ from diary.log.entries import (
     save_entry,
 )
 from diary.log.forms import EntryForm
+from diary.log.pages import remembered_page
 
 HISTORY_PAGE_DAYS = 14
 
@@ -58,9 +59,9 @@ def _entry_page(chosen: date, *, from_today: bool):
     today = patient_today()
     if not from_today and chosen == today and request.method == "GET":
         return redirect(url_for("log.today"))
-    form = EntryForm()
     if request.method == "GET":
-        return _show_form(form, chosen, today)
+        return _show_form(chosen, today)
+    form = EntryForm()
     if not from_today:
         # On /day/<date> the URL names the day; the form's own day field cannot move the save elsewhere.
         form.day.data = chosen
@@ -85,10 +86,15 @@ def _entry_page(chosen: date, *, from_today: bool):
     return _render_form(form, form.day.data or chosen, today), 422
 
 
-def _show_form(form: EntryForm, chosen: date, today: date):
+def _show_form(chosen: date, today: date):
     problem = day_problem(chosen, today)
     if problem:
         return render_template("log/closed_day.html", day=chosen, problem=problem, today=today), 404
+    return remembered_page((chosen, today, request.endpoint), lambda: _fresh_form(chosen, today))
+
+
+def _fresh_form(chosen: date, today: date) -> str:
+    form = EntryForm()
     entry = entry_for(current_user, chosen)
     panel = today_panel(current_user, today) if chosen == today else None
     form.day.data = chosen
