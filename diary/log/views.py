@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from diary import database
 from diary.access import patient_required
 from diary.care.panels import today_panel
 from diary.clinical.days import EDIT_WINDOW_DAYS, day_problem, earliest_editable, is_editable, local_today
@@ -61,6 +62,9 @@ def _entry_page(chosen: date, *, from_today: bool):
         return redirect(url_for("log.today"))
     if request.method == "GET":
         return _show_form(chosen, today)
+    # On SQLite a POST holds the write lock from its first statement (the signed-in user): let it go while
+    # the form is read and checked, so other processes' saves wait only for the save itself.
+    database.release_write_lock(keep_loaded=True)
     form = EntryForm()
     if not from_today:
         # On /day/<date> the URL names the day; the form's own day field cannot move the save elsewhere.
