@@ -17,6 +17,7 @@ from datetime import date
 from flask import has_request_context, request
 from sqlalchemy import TextClause, bindparam, delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from diary.charts import CHART_NAMES, RENDERER_VERSION, ChartData, render
 from diary.extensions import db
@@ -133,9 +134,12 @@ def _store(patient_id: int, key: str, content: bytes) -> None:
         for statement in statements:
             db.session.execute(statement)
         return
-    with db.engine.begin() as connection:
-        for statement in statements:
-            connection.execute(statement)
+    try:
+        with db.engine.begin() as connection:
+            for statement in statements:
+                connection.execute(statement)
+    except IntegrityError:
+        pass  # the patient's account was deleted meanwhile: nothing to keep (the chart is still sent)
 
 
 def _insert_ignoring_duplicates(dialect: str):

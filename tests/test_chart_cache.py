@@ -235,3 +235,10 @@ def test_an_unknown_chart_name_raises_key_error_and_stores_nothing(app, make_pat
     with pytest.raises(KeyError):
         fetch(app, patient, "weather")
     assert renders() == 0 and stored(app) == 0
+
+
+def test_a_chart_for_an_account_deleted_meanwhile_is_sent_but_not_kept(app):
+    with app.test_request_context("/clinic/patients/987654/charts/mood.png"):
+        chart_cache._store(987_654, "0123456789abcdef.digest", b"\x89PNG")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ChartImage)) == 0

@@ -233,3 +233,14 @@ def test_a_warm_list_runs_the_same_statements_for_3_and_30_patients(app, make_cl
     many = []
     assert computed_during(lambda: many.append(count_statements(app, client, "/clinic/"))) == 0
     assert many == few
+
+
+def test_a_row_for_an_account_deleted_meanwhile_is_not_kept_and_the_list_still_answers(app):
+    """Storing happens after the page's rows were computed: the patient may be gone by then (a foreign key
+    refuses the row). The list must still answer; nothing is kept."""
+    from diary.clinic.roster import RosterRow
+
+    gone = User(id=987_654, email="gone@example.com", data_version=3)
+    with app.test_request_context("/clinic/"):
+        roster_cache._store([RosterRow(patient=gone, since=TODAY, days_elapsed=1, days_logged=0)], TODAY)
+    assert summaries(app) == {}

@@ -21,6 +21,7 @@ from pathlib import Path
 from flask import has_request_context, request
 from sqlalchemy import Select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from diary.clinic.roster import RosterRow, roster
 from diary.clinical.flags import Flag
@@ -154,8 +155,11 @@ def _store(rows: list[RosterRow], today: date) -> None:
     if dialect == "sqlite" and not _reading_request():
         db.session.execute(statement, values)
         return
-    with db.engine.begin() as connection:
-        connection.execute(statement, values)
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(statement, values)
+    except IntegrityError:
+        pass  # a patient's account was deleted meanwhile: keep nothing now; the next list computes again
 
 
 def _reading_request() -> bool:
