@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from diary.care.course import course_of, facts_of, revisions_of
 from diary.clinical.dose import dose_summary
-from diary.clinical.records import DayRecord, PregnancyTestRecord
+from diary.clinical.records import PregnancyTestRecord
 from diary.clinical.reminders import after_course, checkin_due, pregnancy_status
 from diary.extensions import db
 from diary.memo import Memo
@@ -46,7 +46,8 @@ def _build_panel(patient: User, today: date) -> dict:
             Entry.patient_id == patient.id, Entry.day >= facts.start_date, Entry.dose_mg.is_not(None)
         )
     )
-    summary = dose_summary(facts, [DayRecord(day, dose_mg=mg) for day, mg in doses], today)
+    # The rows read like DayRecords for what the dose maths reads (day, dose_mg): no record built per day.
+    summary = dose_summary(facts, doses.all(), today)
     pregnancy = None
     finished = after_course(facts, today)
     if facts.can_get_pregnant and finished is None:
