@@ -18,18 +18,23 @@ from diary.rendering import field_options, html_params, render_field, render_lab
 FORM_MODULES = ["account", "auth", "care", "clinic", "log", "sharing"]
 
 
-def choice_fields() -> list[tuple[type, str]]:
+def all_fields() -> list[tuple[type, str]]:
+    """(form class, field name) for every field of every form in the app."""
     found = []
     for name in FORM_MODULES:
         module = importlib.import_module(f"diary.{name}.forms")
         for _, form_class in inspect.getmembers(module, inspect.isclass):
             if issubclass(form_class, FlaskForm) and form_class.__module__ == module.__name__:
-                for field_name, unbound in vars(form_class).items():
-                    if getattr(unbound, "field_class", None) and issubclass(
-                        unbound.field_class, RadioField | SelectMultipleField
-                    ):
-                        found.append((form_class, field_name))
+                found += [(form_class, n) for n, u in vars(form_class).items() if hasattr(u, "field_class")]
     return found
+
+
+def choice_fields() -> list[tuple[type, str]]:
+    return [
+        (form_class, name)
+        for form_class, name in all_fields()
+        if issubclass(getattr(form_class, name).field_class, RadioField | SelectMultipleField)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -83,16 +88,6 @@ def test_attribute_values_are_escaped_like_wtforms():
 
     attrs = {"data_note": 'say "hi" & <go>', "checked": True, "disabled": False, "id": "x-1", "value": 3}
     assert html_params(attrs) == str(wtforms_html_params(**attrs))
-
-
-def all_fields() -> list[tuple[type, str]]:
-    found = []
-    for name in FORM_MODULES:
-        module = importlib.import_module(f"diary.{name}.forms")
-        for _, form_class in inspect.getmembers(module, inspect.isclass):
-            if issubclass(form_class, FlaskForm) and form_class.__module__ == module.__name__:
-                found += [(form_class, n) for n, u in vars(form_class).items() if hasattr(u, "field_class")]
-    return found
 
 
 SUBMITTED = ["", "0", "7", "40.5", "-3", "1e400", "abc", "2026-11-20", "20-11-2026", "y", '"><script>']
