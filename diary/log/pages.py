@@ -19,8 +19,9 @@ from flask_wtf.csrf import generate_csrf
 from diary.memo import Memo
 
 PAGES = 512
-# Where the token goes. NUL can reach no page: every request carrying one is refused (diary.security).
-TOKEN_SLOT = "\x00csrf-token\x00"  # noqa: S105  # nosec B105 - a marker, not a secret
+# Where the token goes (a marker, not a secret). NUL can reach no page: every request carrying one is refused
+# (diary.security).
+TOKEN_SLOT = "\x00csrf-token\x00"  # noqa: S105  # nosec B105
 PAGE_MEMO = "diary.day_pages"
 
 
