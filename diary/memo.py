@@ -10,6 +10,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 
+def account_key(user) -> tuple:
+    """Who and which version of their data: the id, when the account was created (SQLite gives a new account
+    the id of a deleted last one, and both start at data version 0) and `users.data_version`."""
+    return (user.id, user.created_at, user.data_version)
+
+
 class Memo:
     def __init__(self, size: int):
         self.size = size

@@ -137,3 +137,30 @@ def test_a_new_day_gives_a_new_panel(app, on_course):
         today, tomorrow = today_panel(patient, TODAY), today_panel(patient, TODAY + timedelta(days=1))
         assert (today["course"].days_on_treatment, tomorrow["course"].days_on_treatment) == (10, 11)
         assert today_panel(patient, TODAY) is today
+
+
+def test_a_new_account_that_reuses_a_deleted_accounts_id_never_sees_its_remembered_page(app, make_patient):
+    """SQLite gives the next account the id of a deleted last one, and both start at data version 0: what a
+    process remembered for the deleted account must not be served to the new one."""
+    first = make_patient("first@example.com")
+    client = app.test_client()
+    login(client, "first@example.com")
+    post(
+        client,
+        "/today",
+        {"day": TODAY.isoformat(), "sunburn": "none", "notes": "the first accounts private note"},
+    )
+    assert "the first accounts private note" in client.get("/today").get_data(as_text=True)
+    with app.app_context():
+        db.session.delete(db.session.get(User, first))
+        db.session.commit()
+    second = make_patient("second@example.com")
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            assert second == first  # the case this test is about
+    other = app.test_client()
+    login(other, "second@example.com")
+    # The same writes as the first account made, so the data version reaches the same number.
+    post(other, "/today", {"day": TODAY.isoformat(), "sunburn": "none", "notes": "the second accounts note"})
+    page = other.get("/today").get_data(as_text=True)
+    assert "the first accounts private note" not in page and "the second accounts note" in page

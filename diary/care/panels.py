@@ -16,7 +16,7 @@ from diary.clinical.dose import dose_summary
 from diary.clinical.records import PregnancyTestRecord
 from diary.clinical.reminders import after_course, checkin_due, pregnancy_status
 from diary.extensions import db
-from diary.memo import Memo
+from diary.memo import Memo, account_key
 from diary.models import Checkin, Entry, PregnancyTest, User
 
 PANEL_MEMO = "diary.panels"
@@ -30,7 +30,7 @@ def panels() -> Memo:
 def today_panel(patient: User, today: date) -> dict:
     """Everything templates/care/_today_panel.html shows (the same dict for everyone asking with this key:
     read it, never change it)."""
-    key = (patient.id, patient.data_version, today)
+    key = (*account_key(patient), today)
     return panels().get_or_compute(key, lambda: _build_panel(patient, today))
 
 

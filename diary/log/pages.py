@@ -16,7 +16,7 @@ from flask import current_app, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from diary.memo import Memo
+from diary.memo import Memo, account_key
 
 PAGES = 512
 # Where the token goes (a marker, not a secret). NUL can reach no page: every request carrying one is refused
@@ -34,7 +34,7 @@ def remembered_page(key: tuple[Hashable, ...], render: Callable[[], str]) -> str
     if session.get("_flashes"):
         return render()
     token = generate_csrf()
-    full_key = (current_user.id, current_user.data_version, *key)
+    full_key = (*account_key(current_user), *key)
     page = memo().get(full_key)
     if page is None:
         html = render()
