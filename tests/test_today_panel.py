@@ -164,3 +164,21 @@ def test_a_new_account_that_reuses_a_deleted_accounts_id_never_sees_its_remember
     post(other, "/today", {"day": TODAY.isoformat(), "sunburn": "none", "notes": "the second accounts note"})
     page = other.get("/today").get_data(as_text=True)
     assert "the first accounts private note" not in page and "the second accounts note" in page
+
+
+def test_the_save_confirmation_is_shared_but_each_session_gets_its_own_token(app, make_patient):
+    """The confirmation depends only on the day, new or changed, and the safety advice: it is remembered once
+    for everyone, with the session's CSRF token put back for each patient."""
+    answers = {"day": TODAY.isoformat(), "sunburn": "none", "self_harm_thoughts": "y"}
+    pages, tokens = [], []
+    for email in ("one@example.com", "two@example.com"):
+        make_patient(email)
+        client = app.test_client()
+        login(client, email)
+        page = post(client, "/today", {**answers, "symptoms": "self_harm_thoughts"}).get_data(as_text=True)
+        pages.append(page)
+        tokens.append(CSRF_RE.search(page).group(1))
+        assert "is saved" in page and "please reach out now" in page  # crisis resources on the save itself
+        assert client.post("/logout", data={"csrf_token": tokens[-1]}).status_code == 302
+    assert tokens[0] != tokens[1]
+    assert pages[0].replace(tokens[0], "") == pages[1].replace(tokens[1], "")

@@ -74,11 +74,12 @@ def save_entry(patient: User, day: date, values: dict) -> SaveResult:
     values = {**BLANK_ANSWERS, **values}
     previous = _existing(patient, day)
     if previous is not None and _answers(previous) != values:
-        db.session.execute(
-            insert(EntryRevision).values(
-                entry_id=previous.id, changed_by_id=patient.id, previous=_jsonable(_answers(previous))
-            )
-        )
+        revision = {
+            "entry_id": previous.id,
+            "changed_by_id": patient.id,
+            "previous": _jsonable(_answers(previous)),
+        }
+        db.session.execute(_REVISION, {**revision, "changed_at": utcnow()})
     dialect = db.engine.dialect.name
     now = utcnow()
     params = {"patient_id": patient.id, "day": day, "created_at": now, "updated_at": now, **values}
@@ -105,10 +106,17 @@ def _upsert_statement(dialect: str) -> TextClause:
     return text(str(stmt.compile(dialect=named))).bindparams(*typed).columns(table.c.id)
 
 
+# Table-level (Core) statements, built once: no ORM entity to load or flush on the save path.
+_REVISION = insert(EntryRevision.__table__).values(
+    {name: bindparam(name) for name in ("entry_id", "changed_by_id", "previous", "changed_at")}
+)
+
+
 @functools.cache
 def _existing_statement(dialect: str):
-    stmt = select(Entry.id, *(Entry.__table__.c[name] for name in ENTRY_FIELDS)).where(
-        Entry.patient_id == bindparam("patient_id"), Entry.day == bindparam("day")
+    table = Entry.__table__
+    stmt = select(table.c.id, *(table.c[name] for name in ENTRY_FIELDS)).where(
+        table.c.patient_id == bindparam("patient_id"), table.c.day == bindparam("day")
     )
     if dialect == "postgresql":
         # Hold the row so the version kept in the history is the one this save replaces.

@@ -29,12 +29,16 @@ def memo() -> Memo:
     return current_app.extensions.setdefault(PAGE_MEMO, Memo(PAGES))
 
 
-def remembered_page(key: tuple[Hashable, ...], render: Callable[[], str]) -> str:
-    """The signed-in patient's page for `key` (the day, today, the endpoint): remembered, or rendered now."""
+def remembered_page(key: tuple[Hashable, ...], render: Callable[[], str], *, personal: bool = True) -> str:
+    """The signed-in patient's page for `key` (the day, today, the endpoint): remembered, or rendered now.
+
+    `personal=False` is for a page that `key` alone decides, with nothing of the patient's on it (the
+    confirmation of a save: the date and which safety advice to show), remembered once for everyone.
+    """
     if session.get("_flashes"):
         return render()
     token = generate_csrf()
-    full_key = (*account_key(current_user), *key)
+    full_key = (*account_key(current_user), *key) if personal else ("shared", *key)
     page = memo().get(full_key)
     if page is None:
         html = render()

@@ -76,18 +76,37 @@ def _entry_page(chosen: date, *, from_today: bool):
             result = save_entry(current_user, form.day.data, form.entry_values())
             # Rendered before the commit, which expires every loaded row (the user would be read again);
             # the page is sent only once the commit has succeeded.
-            html = render_template(
-                "log/saved.html",
-                day=result.day,
-                created=result.created,
-                responses=result.responses,
-                today=today,
-                previous_day=_previous_editable(result.day, today),
-            )
+            html = _saved_page(result, today)
             db.session.commit()
             return html
         form.day.errors.append(problem)
     return _render_form(form, form.day.data or chosen, today), 422
+
+
+def _saved_page(result, today: date) -> str:
+    """The confirmation: the date, new or changed, and the safety advice the answers call for."""
+    previous_day = _previous_editable(result.day, today)
+    key = (
+        "saved",
+        result.day,
+        result.created,
+        tuple(result.responses),
+        today,
+        previous_day,
+        request.endpoint,
+    )
+    return remembered_page(
+        key,
+        lambda: render_template(
+            "log/saved.html",
+            day=result.day,
+            created=result.created,
+            responses=result.responses,
+            today=today,
+            previous_day=previous_day,
+        ),
+        personal=False,
+    )
 
 
 def _show_form(chosen: date, today: date):
