@@ -45,6 +45,8 @@ from common import (
 from sqlalchemy import delete, event
 from sqlalchemy.engine import make_url
 
+from diary.models.entry import ENTRY_FIELDS
+
 GOALS_MS = {"list": 200.0, "review": 300.0}
 CLINICIANS = 20
 PAGES = {
@@ -178,30 +180,8 @@ def seed(url: str, patients: int, days: int, shared: int, password_hash: str, to
     }
 
 
-ENTRY_COLUMNS = (
-    "patient_id",
-    "day",
-    "dose_mg",
-    "lips",
-    "skin",
-    "eyes",
-    "nosebleed",
-    "sun_minutes",
-    "sunscreen",
-    "covered",
-    "sunburn",
-    "mood",
-    "skin_severity",
-    "new_spots",
-    "headache",
-    "vision",
-    "joint_pain",
-    "abdominal_pain",
-    "self_harm_thoughts",
-    "notes",
-    "created_at",
-    "updated_at",
-)
+# The model's answer fields, in the order _answers writes them.
+ENTRY_COLUMNS = ("patient_id", "day", *ENTRY_FIELDS, "created_at", "updated_at")
 SUNBURN = ["none"] * 20 + ["mild", "severe"]
 VARIANTS = 256
 

@@ -14,12 +14,10 @@ import threading
 from collections.abc import Callable
 from datetime import date
 
-from flask import has_request_context, request
 from sqlalchemy import TextClause, bindparam, delete, func, select, text
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from diary.charts import CHART_NAMES, RENDERER_VERSION, ChartData, render
+from diary.database import insert_for, store_aside
 from diary.extensions import db
 from diary.models import Appointment, ChartImage, Checkin, Course, CourseRevision, Entry, EntryRevision
 
@@ -113,38 +111,20 @@ def _count_render() -> None:
 
 
 def _store(patient_id: int, key: str, content: bytes) -> None:
-    """Insert the chart and drop the patient's charts from earlier generations.
-
-    In a transaction of its own where it can: the caller's session is left alone, and a GET request's read
-    transaction on SQLite is never upgraded to a write (SQLite refuses that at once when another process
-    wrote meanwhile). Elsewhere on SQLite (CLI, POST) the session already holds the write lock (see
-    diary.database._sqlite_begin), so a second connection would only wait for it: write in the session and
-    let the caller commit.
-    """
+    """Insert the chart and drop the patient's charts from earlier generations (database.store_aside)."""
     generation = key.split(".", 1)[0]
-    statements = (
-        _insert_ignoring_duplicates(db.session.get_bind().dialect.name)
-        .values(key=key, patient_id=patient_id, content=content)
-        .on_conflict_do_nothing(index_elements=[ChartImage.key]),
-        delete(ChartImage).where(
-            ChartImage.patient_id == patient_id, ChartImage.key.not_like(f"{generation}.%")
+    insert = insert_for(db.session.get_bind().dialect.name, ChartImage)
+    store_aside(
+        (
+            insert.values(key=key, patient_id=patient_id, content=content).on_conflict_do_nothing(
+                index_elements=[ChartImage.key]
+            ),
+            None,
+        ),
+        (
+            delete(ChartImage).where(
+                ChartImage.patient_id == patient_id, ChartImage.key.not_like(f"{generation}.%")
+            ),
+            None,
         ),
     )
-    if db.session.get_bind().dialect.name == "sqlite" and not _reading_request():
-        for statement in statements:
-            db.session.execute(statement)
-        return
-    try:
-        with db.engine.begin() as connection:
-            for statement in statements:
-                connection.execute(statement)
-    except IntegrityError:
-        pass  # the patient's account was deleted meanwhile: nothing to keep (the chart is still sent)
-
-
-def _insert_ignoring_duplicates(dialect: str):
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ChartImage)
-
-
-def _reading_request() -> bool:
-    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")

@@ -4,9 +4,11 @@ from collections.abc import Iterable
 from datetime import date
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import Date, Integer, and_, any_, case, event, func, literal
+from sqlalchemy import Date, Executable, Integer, and_, any_, case, event, func, literal
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from diary.extensions import db, migrate
 
@@ -47,8 +49,39 @@ def _sqlite_begin(conn) -> None:
     """
     if conn.dialect.name != "sqlite":
         return
-    reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
-    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+    conn.exec_driver_sql("BEGIN" if reading_request() else "BEGIN IMMEDIATE")
+
+
+def reading_request() -> bool:
+    """A request that only reads (GET, HEAD, OPTIONS): on SQLite its transaction begins deferred."""
+    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+
+
+def insert_for(dialect: str, table):
+    """INSERT for `dialect` ("postgresql" or "sqlite"), with its ON CONFLICT DO NOTHING / DO UPDATE."""
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def store_aside(*steps: tuple[Executable, object]) -> None:
+    """Write derived rows (a cache) beside the request's own work: each step is (statement, parameters).
+
+    In a transaction of its own where it can: the caller's session is left alone, and a GET request's read
+    transaction on SQLite is never upgraded to a write (SQLite refuses that at once when another process
+    wrote meanwhile). Elsewhere on SQLite (a POST, the CLI) the session already holds the write lock (see
+    _sqlite_begin), so a second connection would only wait for it: write in the session and let the caller
+    commit. A row whose patient was deleted meanwhile is refused by its foreign key: then nothing is kept,
+    and the caller's page is still sent.
+    """
+    if db.session.get_bind().dialect.name == "sqlite" and not reading_request():
+        for statement, parameters in steps:
+            db.session.execute(statement, parameters)
+        return
+    try:
+        with db.engine.begin() as connection:
+            for statement, parameters in steps:
+                connection.execute(statement, parameters)
+    except IntegrityError:
+        pass
 
 
 def release_write_lock(keep_loaded: bool = False) -> None:

@@ -9,6 +9,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
+from flask import current_app
+
+
+def app_memo(name: str, size: int) -> "Memo":
+    """The app's memo called `name` (one per app, so apps on other databases never share one)."""
+    return current_app.extensions.setdefault(name, Memo(size))
+
 
 def account_key(user) -> tuple:
     """Who and which version of their data: the id, when the account was created (SQLite gives a new account

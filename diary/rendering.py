@@ -1,9 +1,11 @@
-"""Rendering the options of a radio or checkbox-list field without building a WTForms field per option.
+"""Form markup for the templates, the same byte for byte as WTForms writes it, remembered per field state.
 
-WTForms renders each option by constructing a Field for it (running its validators' flags) and formatting
-every attribute through Markup: /today has 57 options, and that was over a third of the page's time under
-load (bench/http.py). `field_options` writes the same markup, byte for byte (tests/test_rendering.py checks
-it against WTForms for every choice field in the app), computing what the options share once per field.
+WTForms renders each input through its widget, and each radio or checkbox option by constructing a Field for
+it and formatting every attribute through Markup: /today has 57 options and a dozen inputs, and that was most
+of the page's template time under load (bench/http.py). `render_field` and `render_label` ask WTForms on a
+miss and remember the result for short values (numbers, dates, checkboxes: never free text or passwords);
+`field_options` writes each option's <input> once per field state and `options_html` joins them into the
+labels the macros show. tests/test_rendering.py compares every field of every form in the app with WTForms.
 """
 
 import functools
@@ -20,7 +22,6 @@ _REMEMBERED_WIDGETS = (NumberInput, DateInput, CheckboxInput)
 
 
 def init_app(app) -> None:
-    app.add_template_global(field_options)
     app.add_template_global(options_html)
     app.add_template_global(render_field)
     app.add_template_global(render_label)

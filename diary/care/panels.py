@@ -8,7 +8,6 @@ course data at all, and a save, a check-in, a test or a new day shows at once.
 
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from diary.care.course import course_of, facts_of, revisions_of
@@ -16,15 +15,14 @@ from diary.clinical.dose import dose_summary
 from diary.clinical.records import PregnancyTestRecord
 from diary.clinical.reminders import after_course, checkin_due, pregnancy_status
 from diary.extensions import db
-from diary.memo import Memo, account_key
+from diary.memo import Memo, account_key, app_memo
 from diary.models import Checkin, Entry, PregnancyTest, User
 
 PANEL_MEMO = "diary.panels"
 
 
 def panels() -> Memo:
-    """This app's remembered panels (one map per app, so apps on other databases never share one)."""
-    return current_app.extensions.setdefault(PANEL_MEMO, Memo(4096))
+    return app_memo(PANEL_MEMO, 4096)
 
 
 def today_panel(patient: User, today: date) -> dict:

@@ -18,13 +18,11 @@ from datetime import date
 from importlib import import_module
 from pathlib import Path
 
-from flask import has_request_context, request
 from sqlalchemy import Select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from diary.clinic.roster import RosterRow, roster
 from diary.clinical.flags import Flag
+from diary.database import insert_for, store_aside
 from diary.extensions import db
 from diary.models import RosterSummary, User
 
@@ -130,15 +128,10 @@ def _decode(patient: User, stored: str | None) -> RosterRow | None:
 
 
 def _store(rows: list[RosterRow], today: date) -> None:
-    """Upsert the computed rows under the version each patient had when the list read it.
-
-    In a transaction of its own where it can, as diary.chart_cache does for charts: a GET request's read
-    transaction on SQLite is never upgraded to a write, and a GET's session is never committed. Elsewhere on
-    SQLite (a POST, the CLI) the session already holds the write lock, so write in it and let the caller
-    commit. Rows go in patient order, so two processes storing overlapping lists lock rows in the same order.
-    """
-    dialect = db.session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(RosterSummary)
+    """Upsert the computed rows under the version each patient had when the list read it, beside the
+    request's own transaction (database.store_aside). Rows go in patient order, so two processes storing
+    overlapping lists lock rows in the same order."""
+    insert = insert_for(db.session.get_bind().dialect.name, RosterSummary)
     statement = insert.on_conflict_do_update(
         index_elements=[RosterSummary.patient_id],
         set_={name: insert.excluded[name] for name in ("data_version", "day", "row")},
@@ -152,15 +145,4 @@ def _store(rows: list[RosterRow], today: date) -> None:
         }
         for row in sorted(rows, key=lambda row: row.patient.id)
     ]
-    if dialect == "sqlite" and not _reading_request():
-        db.session.execute(statement, values)
-        return
-    try:
-        with db.engine.begin() as connection:
-            connection.execute(statement, values)
-    except IntegrityError:
-        pass  # a patient's account was deleted meanwhile: keep nothing now; the next list computes again
-
-
-def _reading_request() -> bool:
-    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+    store_aside((statement, values))

@@ -9,6 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from diary.clinical.records import DayRecord
 from diary.clinical.safety import SafetyResponse, daily_safety_responses
+from diary.database import insert_for
 from diary.extensions import db
 from diary.models import Course, CourseRevision, Entry, EntryRevision, SafetyAlert, User
 from diary.models.base import utcnow
@@ -94,9 +95,8 @@ def _upsert_statement(dialect: str) -> TextClause:
     """The upsert, compiled once per dialect to plain SQL with named parameters: SQLAlchemy cannot cache
     ON CONFLICT DO UPDATE, and compiling it on every save cost more than running it."""
     table = Entry.__table__
-    insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
     columns = ("patient_id", "day", *ENTRY_FIELDS, "created_at", "updated_at")
-    stmt = insert_for(table).values({name: bindparam(name) for name in columns})
+    stmt = insert_for(dialect, table).values({name: bindparam(name) for name in columns})
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.patient_id, table.c.day],
         set_={**{name: stmt.excluded[name] for name in ENTRY_FIELDS}, "updated_at": stmt.excluded.updated_at},

@@ -12,11 +12,11 @@ It lives only in this process's memory, is never written anywhere, and holds at 
 
 from collections.abc import Callable, Hashable
 
-from flask import current_app, session
+from flask import session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from diary.memo import Memo, account_key
+from diary.memo import Memo, account_key, app_memo
 
 PAGES = 512
 # Where the token goes (a marker, not a secret). NUL can reach no page: every request carrying one is refused
@@ -26,7 +26,7 @@ PAGE_MEMO = "diary.day_pages"
 
 
 def memo() -> Memo:
-    return current_app.extensions.setdefault(PAGE_MEMO, Memo(PAGES))
+    return app_memo(PAGE_MEMO, PAGES)
 
 
 def remembered_page(key: tuple[Hashable, ...], render: Callable[[], str], *, personal: bool = True) -> str:
