@@ -35,6 +35,17 @@ PASSWORD = "bench-password-not-secret"  # noqa: S105 - scratch accounts in scrat
 SECRET_KEY = "bench-secret-key-not-secret"  # noqa: S105
 
 
+def start_run(parser) -> tuple:
+    """What every bench does first: add --no-record, parse the arguments, let SIGTERM/SIGHUP unwind like
+    Ctrl-C, and print when and on what the run starts. Returns (args, started, where)."""
+    parser.add_argument("--no-record", action="store_true", help="print only; leave bench/RESULTS.md alone")
+    args = parser.parse_args()
+    interrupt_as_exit()
+    started, where = now_text(), machine()
+    print(f"{started} — {where}", flush=True)
+    return args, started, where
+
+
 def interrupt_as_exit() -> None:
     """SIGTERM and SIGHUP unwind like Ctrl-C, so every `finally` (servers, scratch databases) still runs."""
 
@@ -72,7 +83,7 @@ def record(script: str, title: str, run_text: str, keep: int = 5) -> None:
         text = text.rstrip() + f"\n\n## {title} (bench/{script})\n\n{begin}\n{end}\n"
     before, rest = text.split(begin, 1)
     block, after = rest.split(end, 1)
-    runs = [r for r in re.split(r"(?m)^(?=### )", block.strip()) if r.strip()]
+    runs = [r.strip() for r in re.split(r"(?m)^(?=### )", block.strip()) if r.strip()]
     block = "\n\n".join([run_text.strip(), *runs[: keep - 1]])
     RESULTS.write_text(f"{before}{begin}\n{block}\n{end}{after}")
 

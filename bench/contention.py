@@ -25,14 +25,12 @@ from common import (
     bench_app,
     command_line,
     day_form,
-    interrupt_as_exit,
-    machine,
-    now_text,
     percentile,
     postgres_database,
     record,
     seed_clinic,
     sqlite_database,
+    start_run,
 )
 
 
@@ -148,11 +146,7 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=2, help="saves of each day per client (default 2)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--no-record", action="store_true", help="print only; leave bench/RESULTS.md alone")
-    args = parser.parse_args()
-    interrupt_as_exit()
-    started, where = now_text(), machine()
-    print(f"{started} — {where}", flush=True)
+    args, started, where = start_run(parser)
     reports = []
     with tempfile.TemporaryDirectory(prefix="diary-bench-logs-") as folder:
         for name in args.backends.split(","):

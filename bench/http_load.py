@@ -50,14 +50,12 @@ from common import (
     bench_app,
     command_line,
     day_form,
-    interrupt_as_exit,
-    machine,
-    now_text,
     percentile,
     postgres_database,
     record,
     seed_clinic,
     sqlite_database,
+    start_run,
 )
 
 GOAL_RATIO = 0.5
@@ -342,11 +340,7 @@ def main() -> None:
     parser.add_argument(
         "--paced-rate", type=float, default=100.0, help="saves per second in all in the paced phase (100)"
     )
-    parser.add_argument("--no-record", action="store_true", help="print only; leave bench/RESULTS.md alone")
-    args = parser.parse_args()
-    interrupt_as_exit()
-    started, where = now_text(), machine()
-    print(f"{started} — {where}", flush=True)
+    args, started, where = start_run(parser)
     reports = []
     with tempfile.TemporaryDirectory(prefix="diary-bench-logs-") as folder:
         logs = Path(folder)

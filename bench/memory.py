@@ -23,13 +23,11 @@ from common import (
     app_env,
     bench_app,
     command_line,
-    interrupt_as_exit,
-    machine,
-    now_text,
     record,
     rss_kib,
     seed_clinic,
     sqlite_database,
+    start_run,
 )
 
 CHARTS = ("dryness", "sun", "mood", "skin", "dose", "labs")
@@ -49,11 +47,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--renders", type=int, default=2000)
     parser.add_argument("--checkpoint", type=int, default=200)
-    parser.add_argument("--no-record", action="store_true", help="print only; leave bench/RESULTS.md alone")
-    args = parser.parse_args()
-    interrupt_as_exit()
-    started, where = now_text(), machine()
-    print(f"{started} — {where}", flush=True)
+    args, started, where = start_run(parser)
     today = date.today()
     marks: dict[int, int] = {}
     with tempfile.TemporaryDirectory(prefix="diary-bench-logs-") as folder, sqlite_database() as url:

@@ -35,12 +35,10 @@ from common import (
     PASSWORD,
     bench_app,
     command_line,
-    interrupt_as_exit,
-    machine,
-    now_text,
     percentile,
     postgres_database,
     record,
+    start_run,
 )
 from sqlalchemy import delete, event
 from sqlalchemy.engine import make_url
@@ -384,11 +382,7 @@ def main() -> None:
     parser.add_argument(
         "--explain", action="store_true", help="print EXPLAIN ANALYZE of the slowest statements"
     )
-    parser.add_argument("--no-record", action="store_true", help="print only; leave bench/RESULTS.md alone")
-    args = parser.parse_args()
-    interrupt_as_exit()
-    started, where = now_text(), machine()
-    print(f"{started} — {where}", flush=True)
+    args, started, where = start_run(parser)
     today = date.today()
     from diary.auth.passwords import hash_password
 
