@@ -26,8 +26,13 @@ class DayRecord:
     new_spots: int | None = None
     headache: bool = False
     vision: bool = False
+    nausea_vomiting: bool = False
     joint_pain: bool = False
     abdominal_pain: bool = False
+    jaundice: bool = False
+    bowel: bool = False
+    rash: bool = False
+    hearing: bool = False
     self_harm_thoughts: bool = False
     notes: str = ""
 

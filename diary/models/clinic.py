@@ -50,12 +50,16 @@ class Appointment(db.Model):
     hdl: Mapped[float | None] = mapped_column(Numeric(6, 1, asdecimal=False))
     alt: Mapped[float | None] = mapped_column(Numeric(6, 1, asdecimal=False))
     ast: Mapped[float | None] = mapped_column(Numeric(6, 1, asdecimal=False))
+    # The lab's upper limits of normal for ALT and AST; None means thresholds.ALT_ULN_U_L / AST_ULN_U_L.
+    alt_uln: Mapped[float | None] = mapped_column(Numeric(6, 1, asdecimal=False))
+    ast_uln: Mapped[float | None] = mapped_column(Numeric(6, 1, asdecimal=False))
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = created_at_column()
 
 
 class FlagAck(db.Model):
-    """A clinician's acknowledgement of one flag (rule + day) for a patient."""
+    """A clinician's acknowledgement of one flag (rule + day) for a patient: what was done and a note.
+    Undoing it (the same day) deletes the row; the audit log keeps both steps."""
 
     __tablename__ = "flag_acks"
     __table_args__ = (UniqueConstraint("patient_id", "rule", "day"),)
@@ -66,6 +70,8 @@ class FlagAck(db.Model):
     rule: Mapped[str] = mapped_column(String(40))
     day: Mapped[date] = mapped_column(Date)
     acknowledged_at: Mapped[datetime] = created_at_column()
+    action: Mapped[str | None] = mapped_column(String(16))  # "called", "referred", "other" or None
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class ChartImage(db.Model):

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -24,7 +25,18 @@ from diary.models.base import created_at_column, utcnow
 
 SUNBURN_CHOICES = ("none", "mild", "severe")
 # The daily symptom check-list (DESIGN.md "What a patient logs each day"), one boolean column each.
-SYMPTOMS = ("headache", "vision", "joint_pain", "abdominal_pain", "self_harm_thoughts")
+SYMPTOMS = (
+    "headache",
+    "vision",
+    "nausea_vomiting",
+    "joint_pain",
+    "abdominal_pain",
+    "jaundice",
+    "bowel",
+    "rash",
+    "hearing",
+    "self_harm_thoughts",
+)
 # Every field a patient can fill in, in form order: what the upsert writes and the history keeps.
 ENTRY_FIELDS = (
     "dose_mg",
@@ -82,8 +94,13 @@ class Entry(db.Model):
     new_spots: Mapped[int | None] = mapped_column(Integer)
     headache: Mapped[bool] = mapped_column(Boolean, default=False)
     vision: Mapped[bool] = mapped_column(Boolean, default=False)
+    nausea_vomiting: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     joint_pain: Mapped[bool] = mapped_column(Boolean, default=False)
     abdominal_pain: Mapped[bool] = mapped_column(Boolean, default=False)
+    jaundice: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    bowel: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    rash: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    hearing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     self_harm_thoughts: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = created_at_column()
@@ -112,13 +129,21 @@ class EntryRevision(db.Model):
 
 
 class SafetyAlert(db.Model):
-    """A critical answer (self-harm, headache with vision change, severe abdominal pain), saved with it."""
+    """A safety event: a fact written in the same transaction as the answer that raised it (a day's warning
+    sign, PHQ-9 item 9, a positive pregnancy test, triglycerides at the critical level). Append-only while the
+    account exists: database triggers (migration 0004) refuse UPDATE, and DELETE unless the account is going.
+    The clinician's flags for these rules are built from these rows, so a later change of the answer never
+    removes one."""
 
     __tablename__ = "safety_alerts"
+    __table_args__ = (
+        Index("uq_safety_alerts_patient_id_rule_day", "patient_id", "rule", "day", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     day: Mapped[date] = mapped_column(Date)
     rule: Mapped[str] = mapped_column(String(40))
-    source: Mapped[str] = mapped_column(String(16))  # "entry" or "checkin"
+    source: Mapped[str] = mapped_column(String(16))  # "entry", "checkin", "appointment", "pregnancy_test"
+    value: Mapped[str | None] = mapped_column(String(64))  # the value behind it, e.g. a lab result
     created_at: Mapped[datetime] = created_at_column()
