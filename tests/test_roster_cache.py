@@ -1,7 +1,7 @@
 """The patient list's stored rows: exact, reused while nothing changed, recomputed for exactly the patient
 whose data changed, and for everyone when the day moves."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from conftest import PASSWORD, count_statements, login, post
@@ -17,6 +17,15 @@ from diary.models import Appointment, Checkin, Entry, FlagAck, PregnancyTest, Ro
 
 def ago(days: int):
     return TODAY - timedelta(days=days)
+
+
+def noon(day):
+    """Midday UTC of `day`: the test patients keep UTC, so it is `day` on their calendar."""
+    return datetime.combine(day, time(12), UTC)
+
+
+def todays(patients, day) -> dict:
+    return {patient.id: day for patient in patients}
 
 
 def computed_during(action) -> int:
@@ -76,12 +85,12 @@ def every_flag(app, make_patient, make_course):
 def test_rows_read_back_from_summaries_equal_rows_computed_fresh(app, every_flag):
     with app.app_context():
         patients = db.select(User).where(User.id.in_(every_flag)).order_by(User.id)
-        fresh = roster(list(db.session.scalars(patients)), TODAY)
+        fresh = roster(listed := list(db.session.scalars(patients)), todays(listed, TODAY))
         assert {flag.rule for row in fresh for flag in row.flags} == set(RULE_LEVELS) - {"abdominal_pain"}
-        assert computed_during(lambda: roster_cache.cached_roster(patients, TODAY)) == 3
+        assert computed_during(lambda: roster_cache.cached_roster(patients, noon(TODAY))) == 3
         db.session.commit()
         stored = []
-        assert computed_during(lambda: stored.extend(roster_cache.cached_roster(patients, TODAY))) == 0
+        assert computed_during(lambda: stored.extend(roster_cache.cached_roster(patients, noon(TODAY)))) == 0
         assert stored == fresh
         for read, computed in zip(stored, fresh, strict=True):
             for flag, expected in zip(read.flags, computed.flags, strict=True):
@@ -91,12 +100,12 @@ def test_rows_read_back_from_summaries_equal_rows_computed_fresh(app, every_flag
 def test_a_row_stored_by_other_code_is_recomputed(app, every_flag):
     with app.app_context():
         patients = db.select(User).where(User.id.in_(every_flag))
-        roster_cache.cached_roster(patients, TODAY)
+        roster_cache.cached_roster(patients, noon(TODAY))
         db.session.commit()
         stored = db.session.get(RosterSummary, every_flag[0])
         stored.row = stored.row.replace(roster_cache.CODE_VERSION, "an older rule")
         db.session.commit()
-        assert computed_during(lambda: roster_cache.cached_roster(patients, TODAY)) == 1
+        assert computed_during(lambda: roster_cache.cached_roster(patients, noon(TODAY))) == 1
 
 
 @pytest.fixture
@@ -191,12 +200,15 @@ def test_a_new_day_recomputes_every_row(app, two_patients):
         patients = db.select(User).where(User.id.in_([ann, bob]))
         tomorrow = TODAY + timedelta(days=1)
         rows = []
-        assert computed_during(lambda: rows.extend(roster_cache.cached_roster(patients, tomorrow))) == 2
+        assert computed_during(lambda: rows.extend(roster_cache.cached_roster(patients, noon(tomorrow)))) == 2
         db.session.commit()
-        assert rows == roster(list(db.session.scalars(patients)), tomorrow)
+        listed = list(db.session.scalars(patients))
+        assert rows == roster(listed, todays(listed, tomorrow))
 
 
-def test_clinicians_on_different_days_each_see_their_own_rows(app, two_patients, make_clinician, share):
+def test_clinicians_on_different_days_see_the_same_row_on_the_patients_calendar(
+    app, two_patients, make_clinician, share
+):
     ann, _bob, clients = two_patients
     # Twenty-five hours apart: their todays are never the same date.
     far_east, _ = make_clinician("east@example.com")
@@ -211,10 +223,12 @@ def test_clinicians_on_different_days_each_see_their_own_rows(app, two_patients,
             db.select(User).where(User.email == "doc@example.com")
         ).timezone = "Pacific/Pago_Pago"
         db.session.commit()
-    west_first, east_first = _patient_list(clients["doc"]), _patient_list(east)
-    assert _row_of(west_first, ann) != _row_of(east_first, ann)  # one day more elapsed in the east
+    west_first = _patient_list(clients["doc"])
+    east_first = []
+    # The row is counted on the patient's calendar (UTC), whoever looks: the east reads the west's stored row.
+    assert computed_during(lambda: east_first.append(_patient_list(east))) == 0
+    assert _row_of(west_first, ann) == _row_of(east_first[0], ann)
     assert _patient_list(clients["doc"]) == west_first
-    assert _patient_list(east) == east_first
 
 
 def test_a_warm_list_runs_the_same_statements_for_3_and_30_patients(app, make_clinician):
@@ -242,5 +256,6 @@ def test_a_row_for_an_account_deleted_meanwhile_is_not_kept_and_the_list_still_a
 
     gone = User(id=987_654, email="gone@example.com", data_version=3)
     with app.test_request_context("/clinic/"):
-        roster_cache._store([RosterRow(patient=gone, since=TODAY, days_elapsed=1, days_logged=0)], TODAY)
+        row = RosterRow(patient=gone, since=TODAY, days_elapsed=1, days_logged=0)
+        roster_cache._store([row], {gone.id: TODAY})
     assert summaries(app) == {}

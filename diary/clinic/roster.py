@@ -2,12 +2,13 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
 
 from diary.care.records import load_patient_data_many
 from diary.clinical import phq9
+from diary.clinical.days import local_today
 from diary.clinical.flags import LEVELS, Flag, flags_for
 from diary.clinical.records import PatientData
 from diary.database import among
@@ -48,6 +49,11 @@ def last_appointments(patient_ids: list[int]) -> dict[int, date]:
         .group_by(Appointment.patient_id)
     )
     return dict(db.session.execute(stmt).all())
+
+
+def patient_today(patient: User, now: datetime | None = None) -> date:
+    """Which day it is for the patient, in their own time zone: flags and windows follow their calendar."""
+    return local_today(patient.timezone, now)
 
 
 def window_start(patient: User, last_visit: date | None, course_start: date | None, today: date) -> date:
@@ -127,20 +133,24 @@ def open_flags(flags: list[Flag], patient_id: int, acks: set[tuple[int, str, dat
     return [flag for flag in flags if (patient_id, flag.rule, flag.day) not in acks]
 
 
-def roster(patients: list[User], today: date) -> list[RosterRow]:
-    """The rows of the patient list, flagged patients first (critical, then warning, then info)."""
+def roster(patients: list[User], todays: dict[int, date]) -> list[RosterRow]:
+    """The rows of the patient list, flagged patients first (critical, then warning, then info).
+
+    `todays` is each patient's own today (patient_today): every window, gap and flag of a row is counted on
+    the patient's calendar, whoever looks.
+    """
     ids = [patient.id for patient in patients]
     if not ids:
         return []
     visits = last_appointments(ids)
     course_starts = select(Course.patient_id, Course.start_date).where(among(Course.patient_id, ids))
     starts = dict(db.session.execute(course_starts).all())
-    windows = {p.id: window_start(p, visits.get(p.id), starts.get(p.id), today) for p in patients}
-    data = load_patient_data_many(ids, windows, end=today)
+    windows = {p.id: window_start(p, visits.get(p.id), starts.get(p.id), todays[p.id]) for p in patients}
+    data = load_patient_data_many(ids, windows, end=max(todays[i] for i in ids))
     cumulative = cumulative_mg_per_kg_many(ids)
     phq = latest_checkins(ids)
     acks = acknowledged(ids)
-    rows = [_row(p, windows[p.id], data[p.id], cumulative, phq, acks, today) for p in patients]
+    rows = [_row(p, windows[p.id], data[p.id], cumulative, phq, acks, todays[p.id]) for p in patients]
     return sorted(rows, key=lambda row: row.sort_key)
 
 

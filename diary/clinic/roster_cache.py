@@ -2,7 +2,7 @@
 
 A patient's row is kept in roster_summaries for the key it was computed for: the patient's data_version
 (which the database moves on every change to what the row reads, acknowledgements included; migration 0003),
-the day it was computed for (the clinician's today) and the code that computed it. The list reads every
+the day it was computed for (the patient's own today) and the code that computed it. The list reads every
 sharing patient with their stored row in one query, recomputes only the missing or stale rows (diary/clinic/
 roster.py, a fixed number of queries however many) and stores those. Nothing is invalidated by hand.
 
@@ -14,13 +14,13 @@ key says (a newer row under an older key is only recomputed once more).
 import hashlib
 import json
 import threading
-from datetime import date
+from datetime import date, datetime
 from importlib import import_module
 from pathlib import Path
 
 from sqlalchemy import Select
 
-from diary.clinic.roster import RosterRow, roster
+from diary.clinic.roster import RosterRow, patient_today, roster
 from diary.clinical.flags import Flag
 from diary.database import insert_for, store_aside
 from diary.extensions import db
@@ -55,25 +55,28 @@ def _code_version() -> str:
 CODE_VERSION = _code_version()
 
 
-def cached_roster(patients: Select, today: date) -> list[RosterRow]:
-    """The rows of the patient list for the patients `patients` selects (User rows), flagged ones first."""
+def cached_roster(patients: Select, now: datetime | None = None) -> list[RosterRow]:
+    """The rows of the patient list for the patients `patients` selects (User rows), flagged ones first.
+
+    Each row is computed for, and stored under, the patient's own today at `now` (default: the present)."""
     # populate_existing: a patient already in the session is given the version just read, never an older one.
     summaries = (
         patients.outerjoin(RosterSummary, RosterSummary.patient_id == User.id)
         .add_columns(RosterSummary.data_version, RosterSummary.day, RosterSummary.row)
         .execution_options(populate_existing=True)
     )
-    rows, stale = [], []
+    rows, stale, todays = [], [], {}
     for patient, version, day, stored in db.session.execute(summaries):
+        today = todays[patient.id] = patient_today(patient, now)
         row = _decode(patient, stored) if version == patient.data_version and day == today else None
         if row is None:
             stale.append(patient)
         else:
             rows.append(row)
     if stale:
-        computed = roster(stale, today)
+        computed = roster(stale, todays)
         _count(len(computed))
-        _store(computed, today)
+        _store(computed, todays)
         rows += computed
     return sorted(rows, key=lambda row: row.sort_key)
 
@@ -127,7 +130,7 @@ def _decode(patient: User, stored: str | None) -> RosterRow | None:
     )
 
 
-def _store(rows: list[RosterRow], today: date) -> None:
+def _store(rows: list[RosterRow], todays: dict[int, date]) -> None:
     """Upsert the computed rows under the version each patient had when the list read it, beside the
     request's own transaction (database.store_aside). Rows go in patient order, so two processes storing
     overlapping lists lock rows in the same order."""
@@ -140,7 +143,7 @@ def _store(rows: list[RosterRow], today: date) -> None:
         {
             "patient_id": row.patient.id,
             "data_version": row.patient.data_version,
-            "day": today,
+            "day": todays[row.patient.id],
             "row": encode(row),
         }
         for row in sorted(rows, key=lambda row: row.patient.id)

@@ -13,6 +13,7 @@ from diary.clinic.forms import AckForm, AppointmentForm
 from diary.clinic.queries import course_of, shared_patient_or_404, shared_patients_stmt
 from diary.clinic.report import REPORT_CHARTS, visit_report_pdf
 from diary.clinic.review import build_review
+from diary.clinic.roster import patient_today
 from diary.clinic.roster_cache import cached_roster
 from diary.clinical.days import local_today
 from diary.clinical.flags import RULE_LEVELS
@@ -27,21 +28,22 @@ def _window_detail() -> str:
 
 
 def clinician_today():
+    """The clinician's own date: what an appointment recorded now is dated."""
     return local_today(current_user.timezone)
 
 
 @bp.get("/")
 @clinician_required
 def patient_list():
-    today = clinician_today()
-    rows = cached_roster(shared_patients_stmt(), today)
-    return render_template("clinic/patients.html", rows=rows, today=today)
+    rows = cached_roster(shared_patients_stmt())
+    return render_template("clinic/patients.html", rows=rows, today=clinician_today())
 
 
 def _review_of(patient_id: int):
-    """The sharing patient's review for the window the URL asks for (404 for anyone else's patient)."""
+    """The sharing patient's review for the window the URL asks for (404 for anyone else's patient), on the
+    patient's own calendar: their today ends the window and dates every flag."""
     patient = shared_patient_or_404(patient_id)
-    today = clinician_today()
+    today = patient_today(patient)
     return patient, today, build_review(patient, request.args, today)
 
 
@@ -65,7 +67,7 @@ def review(patient_id: int):
 @clinician_required
 def chart(patient_id: int, name: str):
     patient = shared_patient_or_404(patient_id)
-    today = clinician_today()
+    today = patient_today(patient)
     response = chart_response(patient.id, name, window_from_args(request.args, today), today)
     audit.record_view("chart_view", patient_id=patient.id, detail=name)
     return response
