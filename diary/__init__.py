@@ -17,7 +17,7 @@ def create_app(config: type | str | None = None) -> Flask:
         raise RuntimeError("SECRET_KEY must be set (for example in the environment) outside development.")
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from diary import commands, database, errors, navigation, rendering, security
+    from diary import commands, database, errors, navigation, security
     from diary.blueprints import register_blueprints
 
     database.init_app(app)
@@ -25,7 +25,6 @@ def create_app(config: type | str | None = None) -> Flask:
     register_blueprints(app)
     errors.init_app(app)
     navigation.init_app(app)
-    rendering.init_app(app)
     commands.init_app(app)
     return app
 
