@@ -49,6 +49,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/contention.py
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/memory.py
+	$(BIN)/python bench/oversized.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -23,9 +23,11 @@ class Config:
     # hide_parameters: SQL errors and echo never quote the values (diary text, health data) into logs.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     DEFAULT_TIMEZONE = os.environ.get("DIARY_TIMEZONE", "UTC")
-    # Forms are small; photos are not accepted yet. Anything larger is refused with 413.
-    MAX_CONTENT_LENGTH = 1 * 1024 * 1024
-    MAX_FORM_MEMORY_SIZE = 500 * 1024
+    # Forms are small: the longest is an appointment's 2,000-character notes, at most ~18 KB URL-encoded.
+    # Anything larger is refused with 413 before it is parsed, so an oversized post costs no memory
+    # (bench/oversized.py).
+    MAX_CONTENT_LENGTH = 64 * 1024
+    MAX_FORM_MEMORY_SIZE = 64 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True

@@ -251,3 +251,14 @@ def test_concurrent_saves_of_one_day_leave_one_row(app, make_patient, workers):
         thread.join()
     assert statuses == [200] * workers
     assert len(stored(app)) == 1
+
+
+def test_the_longest_notes_still_save_and_an_oversized_day_is_refused_unparsed(app, patient_client):
+    """Forms are limited to 64 KB: a full day with 1,000 four-byte characters of notes (12 KB encoded) saves;
+    a day padded with 900 KB in a number field is 413 and changes nothing."""
+    notes = "😀" * 1000
+    assert save(patient_client, notes=notes).status_code == 200
+    assert stored(app)[0].notes == notes
+    response = save(patient_client, sun_minutes="9" * 900_000, mood="1")
+    assert response.status_code == 413
+    assert (stored(app)[0].mood, stored(app)[0].sun_minutes) == (7, 30)
