@@ -13,7 +13,7 @@ from wtforms import (
     SelectMultipleField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from diary.models import SUNBURN_CHOICES
@@ -50,6 +50,23 @@ class FiniteDecimalField(DecimalField):
         if valuelist and isinstance(self.data, Decimal) and not self.data.is_finite():
             self.data = None
             raise ValueError("Enter a number.")
+
+
+class UnitField(RadioField):
+    """A choice of unit, the first offered unless another is sent; anything not offered is refused with
+    `message` (a value is never guessed into a unit)."""
+
+    def __init__(self, label: str, units: list[SelectChoice], message: str, **kwargs):
+        super().__init__(label, choices=units, default=units[0].value, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist) -> None:
+        if valuelist and valuelist[0] != "":
+            super().process_formdata(valuelist)
+
+    def pre_validate(self, form) -> None:
+        if self.data not in {choice.value for choice in self.choices}:
+            raise ValidationError(self.message)
 
 
 def _optional_int(value):
