@@ -1,8 +1,12 @@
 """Lipids in mg/dL or mmol/L, stored in mg/dL; plausible ranges named in the unit typed; the ALT/AST limit."""
 
+from datetime import date
+
 import pytest
 
+from diary.charts import ChartData, describe
 from diary.clinical.labs import MG_DL, MMOL_L, lipid_mg_dl, lipid_range_problem, upper_limit
+from diary.clinical.records import LabRecord
 
 
 @pytest.mark.parametrize(
@@ -50,3 +54,10 @@ def test_hdl_message_names_hdl_and_its_unit():
 def test_the_labs_limit_or_the_default():
     assert upper_limit("alt", 45.0) == (45.0, True)
     assert upper_limit("ast", None) == (40.0, False)
+
+
+def test_the_labs_chart_text_judges_alt_against_the_labs_own_limit():
+    day = date(2026, 6, 1)
+    labs = (LabRecord(day, alt=130.0, alt_uln=45.0), LabRecord(date(2026, 6, 20), ast=130.0))
+    text = describe("labs", ChartData(day, date(2026, 6, 30), labs=labs)).alt
+    assert "Above an action level: AST 130" in text and "ALT 130 on" not in text.split("Above")[1]
