@@ -61,6 +61,7 @@ def test_blood_donation_counts_from_the_last_dose_ten_days_past_the_planned_end(
     course = client.get("/course").get_data(as_text=True)
     assert f"Do not give blood before {(last_dose + timedelta(days=30)):%-d %B %Y}" in course
     assert "No waxing, laser treatments or dermabrasion before" in course
+    assert "No waxing, laser treatments or dermabrasion before" in html  # /today too, while it applies
 
 
 def test_while_dosing_past_the_planned_end_the_reminders_go_on(past_the_end):
