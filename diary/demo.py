@@ -122,8 +122,8 @@ def _seed_patient(
         daily_dose_mg=persona.doses[-1][1],
         target_mg_per_kg=135.0,
         can_get_pregnant=persona.can_get_pregnant,
-        contraception_primary="Hormonal IUD" if persona.can_get_pregnant else None,
-        contraception_secondary="Condoms" if persona.can_get_pregnant else None,
+        contraception_primary="iud" if persona.can_get_pregnant else None,
+        contraception_secondary="male_condom" if persona.can_get_pregnant else None,
     )
     db.session.add(course)
     db.session.flush()

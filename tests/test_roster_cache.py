@@ -47,8 +47,11 @@ def summaries(app) -> dict[int, tuple]:
 def every_flag(app, make_patient, make_course):
     """Three patients whose diaries raise every rule of the triage table between them (one acknowledged)."""
     ann, bea, cat = (make_patient(f"{name}@example.com") for name in ("ann", "bea", "cat"))
-    for patient in (ann, bea, cat):
+    for patient in (ann, bea):
         make_course(patient, ago(60), 60, 40, can_get_pregnant=patient != bea)
+    # Cat's course was planned to end 5 days ago: she logged 40 mg after it, then 1 mg (far from 40).
+    ended = {"end_date": ago(5), "contraception_primary": "iud", "contraception_secondary": "male_condom"}
+    make_course(cat, ago(60), 60, 40, can_get_pregnant=True, **ended)
     mood = dict.fromkeys(range(8, 15), 8) | dict.fromkeys(range(1, 8), 3)
     odd = {
         1: {"self_harm_thoughts": True},
@@ -69,6 +72,9 @@ def every_flag(app, make_patient, make_course):
             )
         # Lips at 0 on 21 logged days, then nothing for 40 days.
         db.session.add_all(Entry(patient_id=bea, day=ago(d), dose_mg=40, lips=0) for d in range(40, 61))
+        db.session.add_all(
+            Entry(patient_id=cat, day=ago(d), dose_mg=1 if d == 3 else 40) for d in range(3, 10)
+        )
         db.session.add(Checkin(patient_id=ann, day=ago(2), **{f"q{n}": 2 for n in range(1, 10)}))
         db.session.add_all(
             [

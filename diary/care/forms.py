@@ -3,23 +3,27 @@
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, SelectChoice, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectField
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from diary.clinical import phq9
+from diary.clinical.contraception import NOT_ACCEPTED, PRIMARY_METHODS, SECONDARY_METHODS
+from diary.clinical.dose_checks import course_dose_question, pounds_to_kg
 from diary.clinical.thresholds import (
     DAILY_DOSE_MAX_MG,
     DEFAULT_TARGET_MG_PER_KG,
     TARGET_MG_PER_KG_ALLOWED,
     WEIGHT_KG_ALLOWED,
+    WEIGHT_LB_ALLOWED,
 )
-from diary.log.forms import FiniteDecimalField
+from diary.log.forms import FiniteDecimalField, UnitField
 
 # How far from today a course may start: a product choice, to catch mistyped years.
 START_PAST_DAYS = 3 * 365
 START_FUTURE_DAYS = 365
 PREGNANCY_TEST_PAST_DAYS = 365
-CONTRACEPTION_MAX = 80
+WEIGHT_RANGES = {"kg": WEIGHT_KG_ALLOWED, "lb": WEIGHT_LB_ALLOWED}
+CONFIRM_LABEL = "Yes, this is right"
 
 _DECIMAL = {"inputmode": "decimal", "step": "any"}
 
@@ -31,16 +35,15 @@ def _fmt(number: float) -> str:
 class CourseForm(FlaskForm):
     start_date = DateField("Start date", validators=[InputRequired("Enter the day of your first dose.")])
     weight_kg = FiniteDecimalField(
-        "Weight (kg)",
+        "Weight",
         places=None,
-        validators=[
-            InputRequired("Enter your weight in kg."),
-            NumberRange(
-                *WEIGHT_KG_ALLOWED,
-                f"Enter a weight from {_fmt(WEIGHT_KG_ALLOWED[0])} to {_fmt(WEIGHT_KG_ALLOWED[1])} kg.",
-            ),
-        ],
-        render_kw={**_DECIMAL, "min": WEIGHT_KG_ALLOWED[0], "max": WEIGHT_KG_ALLOWED[1]},
+        validators=[InputRequired("Enter your weight.")],
+        render_kw=_DECIMAL,
+    )
+    weight_unit = UnitField(
+        "Weight in",
+        [SelectChoice("kg", "kg"), SelectChoice("lb", "lb (pounds)")],
+        "Choose kg or lb.",
     )
     daily_dose_mg = FiniteDecimalField(
         "Prescribed daily dose (mg)",
@@ -71,22 +74,22 @@ class CourseForm(FlaskForm):
         "Planned end date", validators=[Optional()], description="Leave empty if it is not decided yet."
     )
     can_get_pregnant = BooleanField("I can get pregnant")
-    contraception_primary = StringField(
-        "First method of birth control",
-        validators=[
-            Optional(),
-            Length(max=CONTRACEPTION_MAX, message=f"At most {CONTRACEPTION_MAX} characters."),
-        ],
-        render_kw={"maxlength": CONTRACEPTION_MAX, "autocomplete": "off"},
+    contraception_primary = SelectField(
+        "Primary method",
+        choices=[SelectChoice("", "Choose a primary method")]
+        + [SelectChoice(code, label) for code, label in PRIMARY_METHODS.items()],
+        validate_choice=False,  # checked in check_birth_control, with a message beside the field
     )
-    contraception_secondary = StringField(
-        "Second method of birth control",
-        validators=[
-            Optional(),
-            Length(max=CONTRACEPTION_MAX, message=f"At most {CONTRACEPTION_MAX} characters."),
-        ],
-        render_kw={"maxlength": CONTRACEPTION_MAX, "autocomplete": "off"},
+    contraception_secondary = SelectField(
+        "Second method",
+        choices=[SelectChoice("", "Choose a second method")]
+        + [SelectChoice(code, label) for code, label in SECONDARY_METHODS.items()]
+        + [SelectChoice(code, f"{label} (primary)") for code, label in PRIMARY_METHODS.items()],
+        validate_choice=False,
+        description=f"iPLEDGE does not accept {NOT_ACCEPTED}.",
     )
+    dose_confirmed = BooleanField(CONFIRM_LABEL)
+    dose_question: str | None = None  # set by check_values when the dose is unusual
     effective_on = DateField(
         "Changes apply from",
         validators=[Optional()],
@@ -128,22 +131,90 @@ class CourseForm(FlaskForm):
             ok = False
         return effective if ok else None
 
+    def weight_in_kg(self) -> float | None:
+        """The weight typed, in kg (None when it is not a number or its unit is not kg or lb)."""
+        weight, unit = self.weight_kg.data, self.weight_unit.data
+        if weight is None or unit not in WEIGHT_RANGES:
+            return None
+        return pounds_to_kg(float(weight)) if unit == "lb" else float(weight)
+
+    def check_values(self) -> bool:
+        """The weight in its unit's range, birth control for iPLEDGE, an unusual dose confirmed (or a confirm
+        box ticked with nothing to confirm); messages go beside the fields."""
+        weight_ok = self._check_weight()
+        birth_control_ok = self._check_birth_control()
+        return weight_ok and self._check_dose() and birth_control_ok
+
+    def _check_weight(self) -> bool:
+        unit = self.weight_unit.data
+        if unit not in WEIGHT_RANGES or self.weight_kg.data is None:
+            return False  # the field has said so already
+        low, high = WEIGHT_RANGES[unit]
+        if not low <= float(self.weight_kg.data) <= high:
+            self.weight_kg.errors.append(f"Enter a weight from {_fmt(low)} to {_fmt(high)} {unit}.")
+            return False
+        return True
+
+    def _check_birth_control(self) -> bool:
+        """iPLEDGE: two methods from its lists, at least one primary (only asked of those who can get
+        pregnant; for anyone else the fields are not kept)."""
+        if not self.can_get_pregnant.data:
+            return True
+        ok = True
+        primary, second = self.contraception_primary, self.contraception_secondary
+        if primary.data not in PRIMARY_METHODS:
+            primary.errors.append(
+                "Choose a primary method from the list."
+                if primary.data
+                else "Choose your primary method of birth control."
+            )
+            ok = False
+        if second.data not in {**PRIMARY_METHODS, **SECONDARY_METHODS}:
+            second.errors.append(
+                "Choose a method from the list."
+                if second.data
+                else "Choose your second method of birth control."
+            )
+            ok = False
+        elif second.data == primary.data:
+            second.errors.append("Choose a different method: iPLEDGE asks for two used together.")
+            ok = False
+        return ok
+
+    def _check_dose(self) -> bool:
+        weight_kg = self.weight_in_kg()
+        if self.daily_dose_mg.data is None or weight_kg is None:
+            return False
+        pounds = float(self.weight_kg.data) if self.weight_unit.data == "lb" else None
+        question = course_dose_question(float(self.daily_dose_mg.data), weight_kg, pounds)
+        self.dose_question = question
+        if question and not self.dose_confirmed.data:
+            self.daily_dose_mg.errors.append(question)
+            return False
+        if not question and self.dose_confirmed.data:
+            self.dose_confirmed.errors.append(
+                "There is no unusual dose to confirm: untick this box and save again."
+            )
+            return False
+        return True
+
+    @property
+    def asks_to_confirm(self) -> bool:
+        """Whether the page shows the confirm box: a dose is asked about, or the box was ticked."""
+        return bool(self.dose_question or self.dose_confirmed.data or self.dose_confirmed.errors)
+
     def course_values(self) -> dict:
-        """The submitted values as Course columns."""
+        """The submitted values as Course columns (the weight in kg)."""
         pregnant = bool(self.can_get_pregnant.data)
         return {
             "start_date": self.start_date.data,
-            "weight_kg": round(float(self.weight_kg.data), 1),
+            "weight_kg": round(self.weight_in_kg(), 1),
             "daily_dose_mg": round(float(self.daily_dose_mg.data), 1),
             "target_mg_per_kg": round(float(self.target_mg_per_kg.data), 1),
             "end_date": self.end_date.data,
             "can_get_pregnant": pregnant,
-            "contraception_primary": (self.contraception_primary.data or "").strip() or None
-            if pregnant
-            else None,
-            "contraception_secondary": (self.contraception_secondary.data or "").strip() or None
-            if pregnant
-            else None,
+            "contraception_primary": self.contraception_primary.data if pregnant else None,
+            "contraception_secondary": self.contraception_secondary.data if pregnant else None,
         }
 
 

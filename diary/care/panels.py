@@ -11,7 +11,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from diary.care.course import course_of, facts_of, revisions_of
-from diary.clinical.dose import dose_summary
+from diary.clinical.dose import dose_summary, last_dose_day
+from diary.clinical.guidance import after_course_reminders, what_to_avoid
 from diary.clinical.records import PregnancyTestRecord
 from diary.clinical.reminders import after_course, checkin_due, pregnancy_status
 from diary.extensions import db
@@ -45,9 +46,12 @@ def _build_panel(patient: User, today: date) -> dict:
         )
     )
     # The rows read like DayRecords for what the dose maths reads (day, dose_mg): no record built per day.
-    summary = dose_summary(facts, doses.all(), today)
+    doses = doses.all()
+    summary = dose_summary(facts, doses, today)
+    # Being on treatment follows the doses logged: the course goes on while doses are taken after its end.
+    last_dose = last_dose_day(facts, (row for row in doses if row.day <= today))
     pregnancy = None
-    finished = after_course(facts, today)
+    finished = after_course(facts, last_dose, today)
     if facts.can_get_pregnant and finished is None:
         tests = db.session.execute(
             select(PregnancyTest.day, PregnancyTest.result).where(PregnancyTest.patient_id == patient.id)
@@ -56,9 +60,13 @@ def _build_panel(patient: User, today: date) -> dict:
     return {
         "course": summary,
         "offer_course": False,
-        "checkin_due": checkin_due(last_checkin, facts, today),
+        "checkin_due": checkin_due(last_checkin, facts, today, last_dose=last_dose),
         "last_checkin": last_checkin,
         "pregnancy": pregnancy,
         "after_course": finished,
         "can_get_pregnant": facts.can_get_pregnant,
+        "last_dose": last_dose,
+        # What to avoid: every line for /course; on /today the dated ones still in force after the course.
+        "avoid": what_to_avoid(facts, last_dose, today),
+        "avoid_now": after_course_reminders(facts, last_dose, today),
     }

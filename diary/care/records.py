@@ -27,6 +27,7 @@ from diary.models.care import PHQ9_ITEMS
 from diary.models.entry import ENTRY_FIELDS
 
 LAB_FIELDS = ("triglycerides", "total_cholesterol", "ldl", "hdl", "alt", "ast")
+LAB_LIMITS = ("alt_uln", "ast_uln")  # read with the results, never a reason on their own to load a row
 
 
 def load_patient_data(
@@ -85,7 +86,12 @@ def load_patient_data_many(
     labs = _grouped(
         db.session.execute(
             _windowed(
-                select(Appointment.patient_id, Appointment.day, *lab_columns),
+                select(
+                    Appointment.patient_id,
+                    Appointment.day,
+                    *lab_columns,
+                    *(getattr(Appointment, f) for f in LAB_LIMITS),
+                ),
                 Appointment,
                 ids,
                 start_by_patient,
@@ -95,7 +101,7 @@ def load_patient_data_many(
             .where(or_(*(column.is_not(None) for column in lab_columns)))
             .order_by(Appointment.patient_id, Appointment.day, Appointment.id)
         ),
-        lambda row: LabRecord(day=row.day, **{f: getattr(row, f) for f in LAB_FIELDS}),
+        lambda row: LabRecord(day=row.day, **{f: getattr(row, f) for f in (*LAB_FIELDS, *LAB_LIMITS)}),
     )
     tests = _grouped(
         db.session.execute(
@@ -176,4 +182,6 @@ def course_facts(course: Course, prescriptions: Iterable[Prescription]) -> Cours
         target_mg_per_kg=course.target_mg_per_kg,
         can_get_pregnant=bool(course.can_get_pregnant),
         prescriptions=prescriptions,
+        contraception_primary=course.contraception_primary,
+        contraception_secondary=course.contraception_secondary,
     )

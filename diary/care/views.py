@@ -18,11 +18,13 @@ from diary.care.course import (
     save_course,
 )
 from diary.care.forms import CheckinForm, CourseForm, PregnancyTestForm
+from diary.care.panels import today_panel
 from diary.care.records import load_patient_data
 from diary.chart_service import chart_views, progress_window
 from diary.clinical import phq9
+from diary.clinical.contraception import method_label
 from diary.clinical.days import local_today
-from diary.clinical.dose import dose_summary
+from diary.clinical.dose import dose_summary, last_dose_day
 from diary.clinical.records import PregnancyTestRecord
 from diary.clinical.reminders import after_course, pregnancy_status
 from diary.extensions import db
@@ -46,7 +48,8 @@ def course():
         form.effective_on.data = max(today, current.start_date, latest_change_day(revisions))
     if form.validate_on_submit():
         effective_on = form.check_dates(today, latest_change_day(revisions) if current else None)
-        if effective_on is not None:
+        values_ok = form.check_values()  # weight unit, birth control, an unusual dose confirmed
+        if effective_on is not None and values_ok:
             save_course(current_user, current, form.course_values(), effective_on, today)
             db.session.commit()
             flash("Your course is saved." if current else "Your course is set up.", "success")
@@ -82,8 +85,13 @@ def _course_page(today, current, revisions, form: CourseForm, test_form: Pregnan
     # Birth-control fields show when the patient can get pregnant, or before they have said (setting up, where
     # CSS hides them until the box is ticked), or when the box was just ticked on a form shown again.
     show_contraception = current is None or pregnant or bool(form.can_get_pregnant.data)
+    # After the course and what to avoid, from the /today panel (remembered under the data version).
+    panel = today_panel(current_user, today) if current is not None else None
+    methods = (current.contraception_primary, current.contraception_secondary) if pregnant else ()
     return render_template(
         "care/course.html",
+        panel=panel,
+        birth_control=[label for label in map(method_label, methods) if label],
         course=current,
         revisions=revisions,
         form=form,
@@ -152,7 +160,9 @@ def progress():
         charts=charts,
         summary=summary,
         course=data.course,
-        finished=after_course(data.course, today),
+        finished=after_course(data.course, last_dose_day(data.course, data.entries), today)
+        if data.course
+        else None,
         latest_checkin=latest,
         latest_score=latest_score,
         latest_band=phq9.band(latest_score) if latest else None,

@@ -9,6 +9,7 @@ from matplotlib.ticker import MaxNLocator
 
 from diary.charts import style
 from diary.charts.data import ChartData, ChartText, DayGrid, long_day, number, short_day, x_of
+from diary.clinical.labs import upper_limit
 from diary.clinical.thresholds import (
     ALT_ULN_U_L,
     AST_ULN_U_L,
@@ -216,16 +217,15 @@ def labs_text(data: ChartData) -> ChartText:
 
 
 def _above_action(labs: list) -> list[str]:
+    """Each result above its action level: triglycerides from 500 mg/dL (AAD 2024); ALT and AST above 3 × the
+    upper limit of normal of the lab that measured them (the default where it gave none)."""
     said = []
-    limits = (
-        ("triglycerides", "triglycerides", TRIGLYCERIDES_WARNING_MG_DL),
-        ("alt", "ALT", ALT_ULN_U_L * LIVER_ENZYME_ULN_MULTIPLE),
-        ("ast", "AST", AST_ULN_U_L * LIVER_ENZYME_ULN_MULTIPLE),
-    )
     for lab in labs:
-        for field, label, limit in limits:
+        if lab.triglycerides is not None and lab.triglycerides >= TRIGLYCERIDES_WARNING_MG_DL:
+            said.append(f"triglycerides {number(lab.triglycerides)} on {short_day(lab.day)}")
+        for field, label in (("alt", "ALT"), ("ast", "AST")):
             value = getattr(lab, field)
-            # Liver enzymes act above 3 × ULN; triglycerides from 500 up (AAD 2024).
-            if value is not None and (value >= limit if field == "triglycerides" else value > limit):
+            uln, _labs_own = upper_limit(field, getattr(lab, f"{field}_uln", None))
+            if value is not None and value > LIVER_ENZYME_ULN_MULTIPLE * uln:
                 said.append(f"{label} {number(value)} on {short_day(lab.day)}")
     return said

@@ -4,25 +4,46 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from diary.clinical.labs import (
+    DEFAULT_ULN_U_L,
+    LIPID_UNITS,
+    LIPIDS,
+    LIVER_ENZYME_RANGE_U_L,
+    ULN_RANGE_U_L,
+    lipid_mg_dl,
+    lipid_range_problem,
+)
 from diary.clinical.thresholds import DAILY_DOSE_MAX_MG, WEIGHT_KG_ALLOWED
-from diary.log.forms import FiniteDecimalField
+from diary.log.forms import FiniteDecimalField, UnitField
 
-# Physiologically possible ranges (wider than any normal range): values outside are typing errors.
-LAB_RANGES = {
-    "triglycerides": ("Triglycerides (mg/dL)", 10, 10000),
-    "total_cholesterol": ("Total cholesterol (mg/dL)", 40, 2000),
-    "ldl": ("LDL (mg/dL)", 5, 1500),
-    "hdl": ("HDL (mg/dL)", 5, 300),
-    "alt": ("ALT (U/L)", 1, 10000),
-    "ast": ("AST (U/L)", 1, 10000),
+LIPID_LABELS = {
+    "triglycerides": "Triglycerides",
+    "total_cholesterol": "Total cholesterol",
+    "ldl": "LDL",
+    "hdl": "HDL",
 }
 
 
-def number_field(label: str, low: float, high: float, unit: str = "") -> FiniteDecimalField:
+def _uln_hint(enzyme: str) -> str:
+    return f"From the lab's report. Leave empty to use {DEFAULT_ULN_U_L[enzyme]:g} U/L."
+
+
+def number_field(label: str, low: float, high: float, unit: str = "", **kwargs) -> FiniteDecimalField:
     return FiniteDecimalField(
         label,
         places=None,
         validators=[Optional(), NumberRange(low, high, f"Enter a value from {low:g} to {high:g}{unit}.")],
+        render_kw={"inputmode": "decimal", "step": "any"},
+        **kwargs,
+    )
+
+
+def lipid_field(name: str) -> FiniteDecimalField:
+    """A lipid result in the unit chosen for all four (its range is checked in that unit by the form)."""
+    return FiniteDecimalField(
+        LIPID_LABELS[name],
+        places=None,
+        validators=[Optional()],
         render_kw={"inputmode": "decimal", "step": "any"},
     )
 
@@ -31,12 +52,23 @@ class AppointmentForm(FlaskForm):
     day = DateField("Date of the appointment", validators=[InputRequired("Enter the date.")])
     weight_kg = number_field("Weight (kg)", *WEIGHT_KG_ALLOWED, " kg")
     new_dose_mg = number_field("New daily dose (mg), if it changes", 0, DAILY_DOSE_MAX_MG, " mg")
-    triglycerides = number_field(*LAB_RANGES["triglycerides"])
-    total_cholesterol = number_field(*LAB_RANGES["total_cholesterol"])
-    ldl = number_field(*LAB_RANGES["ldl"])
-    hdl = number_field(*LAB_RANGES["hdl"])
-    alt = number_field(*LAB_RANGES["alt"])
-    ast = number_field(*LAB_RANGES["ast"])
+    lipid_unit = UnitField(
+        "Lipids in",
+        [SelectChoice(unit, unit) for unit in LIPID_UNITS],
+        f"Choose {' or '.join(LIPID_UNITS)}.",
+    )
+    triglycerides = lipid_field("triglycerides")
+    total_cholesterol = lipid_field("total_cholesterol")
+    ldl = lipid_field("ldl")
+    hdl = lipid_field("hdl")
+    alt = number_field("ALT (U/L)", *LIVER_ENZYME_RANGE_U_L, " U/L")
+    alt_uln = number_field(
+        "ALT upper limit of normal (U/L)", *ULN_RANGE_U_L, " U/L", description=_uln_hint("alt")
+    )
+    ast = number_field("AST (U/L)", *LIVER_ENZYME_RANGE_U_L, " U/L")
+    ast_uln = number_field(
+        "AST upper limit of normal (U/L)", *ULN_RANGE_U_L, " U/L", description=_uln_hint("ast")
+    )
     pregnancy_test_day = DateField("Pregnancy test date", validators=[Optional()])
     pregnancy_test_result = RadioField(
         "Pregnancy test result",
@@ -50,12 +82,36 @@ class AppointmentForm(FlaskForm):
     )
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=2000)], render_kw={"rows": 4})
 
-    LAB_FIELDS = tuple(LAB_RANGES)
+    LIPID_FIELDS = LIPIDS
+    LIVER_FIELDS = ("alt", "alt_uln", "ast", "ast_uln")
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then each lipid against the range of the unit it was entered in (named in the
+        message)."""
+        ok = super().validate(extra_validators)
+        unit = self.lipid_unit.data
+        if unit not in LIPID_UNITS:
+            return False  # the unit field says what is wrong; no value is read in a unit not offered
+        for name in LIPIDS:
+            field = getattr(self, name)
+            if field.data is not None and not field.errors:
+                problem = lipid_range_problem(name, float(field.data), unit)
+                if problem:
+                    field.errors.append(problem)
+                    ok = False
+        return ok
 
     def values(self) -> dict:
-        """Appointment column values (numbers as floats, empty as None)."""
-        numbers = {name: getattr(self, name).data for name in ("weight_kg", "new_dose_mg", *self.LAB_FIELDS)}
+        """Appointment column values (numbers as floats, lipids in mg/dL, empty as None)."""
+        numbers = {
+            name: getattr(self, name).data for name in ("weight_kg", "new_dose_mg", *self.LIVER_FIELDS)
+        }
         values = {name: float(value) if value is not None else None for name, value in numbers.items()}
+        for name in LIPIDS:
+            value = getattr(self, name).data
+            values[name] = (
+                lipid_mg_dl(name, float(value), self.lipid_unit.data) if value is not None else None
+            )
         values["day"] = self.day.data
         values["notes"] = (self.notes.data or "").strip()
         return values

@@ -42,6 +42,10 @@ _COMPUTED_BY = (
     "diary.clinical.phq9",
     "diary.clinical.records",
     "diary.clinical.thresholds",
+    "diary.clinical.contraception",
+    "diary.clinical.course_flags",
+    "diary.clinical.dose_checks",
+    "diary.clinical.labs",
 )
 
 

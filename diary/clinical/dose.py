@@ -11,7 +11,7 @@
 
 import math
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -65,6 +65,11 @@ class _Prescriptions:
 def prescription_on(course: CourseFacts, day: date) -> Prescription:
     """The prescription in force on `day`."""
     return _Prescriptions(course).on(day)
+
+
+def prescription_lookup(course: CourseFacts) -> Callable[[date], Prescription]:
+    """prescription_on for many days of one course (the history sorted once)."""
+    return _Prescriptions(course).on
 
 
 def _logged_doses(course: CourseFacts, entries: Iterable[DayRecord], last: date | None = None):
@@ -157,3 +162,19 @@ def dose_summary(course: CourseFacts, entries: Iterable[DayRecord], today: date)
         days_on_treatment=days_on_treatment,
         days_logged=days_logged,
     )
+
+
+def last_dose_day(course: CourseFacts, entries: Iterable[DayRecord]) -> date | None:
+    """The last day, from the course start, with a logged dose above 0 (None when there is none)."""
+    return max(
+        (e.day for e in entries if e.dose_mg is not None and e.dose_mg > 0 and e.day >= course.start_date),
+        default=None,
+    )
+
+
+def treatment_end(course: CourseFacts, last_dose: date | None) -> date | None:
+    """The last day of treatment: the later of the planned end and the last day with a dose above 0 (doses
+    taken after the planned end were taken). None while no end is planned: the course goes on."""
+    if course.end_date is None:
+        return None
+    return max(course.end_date, last_dose) if last_dose is not None else course.end_date

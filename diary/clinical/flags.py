@@ -14,10 +14,11 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from diary.clinical import phq9
+from diary.clinical.course_flags import course_flags
+from diary.clinical.dose import last_dose_day, treatment_end
+from diary.clinical.labs import upper_limit
 from diary.clinical.records import CourseFacts, DayRecord, PatientData
 from diary.clinical.thresholds import (
-    ALT_ULN_U_L,
-    AST_ULN_U_L,
     DRYNESS_HIGH,
     DRYNESS_HIGH_RUN_DAYS,
     LIPS_ZERO_RUN_DAYS,
@@ -54,8 +55,11 @@ RULE_LEVELS = {
     "alt_high": WARNING,
     "ast_high": WARNING,
     "pregnancy_test_overdue": WARNING,
+    "birth_control_missing": WARNING,
+    "dose_after_end": WARNING,
     "missed_doses": INFO,
     "lips_zero_run": INFO,
+    "dose_outlier": INFO,
 }
 
 # How far before the window the stretch rules read: the longest of them (14 days of mood means, 14 days of
@@ -105,6 +109,7 @@ def flags_for(data: PatientData, start: date, end: date, today: date) -> list[Fl
         *_missed_doses(entries, data.course, start, last),
         *_lips_zero_runs(entries, data.course, start),
         *_pregnancy_flags(data, start, last),
+        *(_flag(*raw) for raw in course_flags(entries, data.course, start, last)),
     ]
     flags.sort(key=lambda f: f.day, reverse=True)
     flags.sort(key=lambda f: LEVELS.index(f.level))
@@ -148,14 +153,15 @@ def _lab_flags(data: PatientData, start: date, last: date) -> Iterable[Flag]:
             yield _flag("triglycerides_critical", lab.day, tg, f"Triglycerides {_fmt(tg)} mg/dL")
         elif tg is not None and tg >= TRIGLYCERIDES_WARNING_MG_DL:
             yield _flag("triglycerides_high", lab.day, tg, f"Triglycerides {_fmt(tg)} mg/dL")
-        for rule, name, value, uln in (
-            ("alt_high", "ALT", lab.alt, ALT_ULN_U_L),
-            ("ast_high", "AST", lab.ast, AST_ULN_U_L),
+        for rule, name, value, lab_limit in (
+            ("alt_high", "ALT", lab.alt, lab.alt_uln),
+            ("ast_high", "AST", lab.ast, lab.ast_uln),
         ):
+            uln, labs_own = upper_limit(name.lower(), lab_limit)
             if value is not None and value > LIVER_ENZYME_ULN_MULTIPLE * uln:
-                yield _flag(
-                    rule, lab.day, value, f"{name} {_fmt(value)} U/L (over 3 × the upper limit of normal)"
-                )
+                whose = "the lab's upper limit" if labs_own else "the default upper limit"
+                message = f"{name} {_fmt(value)} U/L, over 3 × {whose} of {_fmt(uln)} U/L"
+                yield _flag(rule, lab.day, value, message)
 
 
 # --- Stretches of days --------------------------------------------------------------------------------------
@@ -330,16 +336,20 @@ def _pregnancy_flags(data: PatientData, start: date, last: date) -> Iterable[Fla
     for test in tests:
         if test.result == "positive" and test.day >= start:
             yield _flag("pregnancy_positive", test.day, "positive", "Positive pregnancy test")
-    on_treatment = course.start_date <= last and (course.end_date is None or last <= course.end_date)
-    if not on_treatment or (tests and tests[-1].result == "positive"):
+    # Treatment lasts until the later of the planned end and the last dose logged above 0: the test is due
+    # every month while doses are taken, and is judged on the window's last day of treatment.
+    end = treatment_end(course, last_dose_day(course, (e for e in data.entries if e.day <= last)))
+    until = last if end is None else min(last, end)
+    if until < max(start, course.start_date) or (tests and tests[-1].result == "positive"):
         return
-    negatives = [t.day for t in tests if t.result == "negative"]
+    negatives = [t.day for t in tests if t.result == "negative" and t.day <= until]
     since = negatives[-1] if negatives else course.start_date
-    days = (last - since).days
+    days = (until - since).days
     if days > PREGNANCY_TEST_OVERDUE_DAYS:
         overdue_from = since + timedelta(days=PREGNANCY_TEST_OVERDUE_DAYS + 1)
         if negatives:
-            message = f"Pregnancy test overdue: last negative test {days} days ago"
+            ago = "ago" if until == last else "before treatment ended"
+            message = f"Pregnancy test overdue: last negative test {days} days {ago}"
         else:
             message = f"No pregnancy test recorded in {days} days of treatment"
         yield _flag("pregnancy_test_overdue", overdue_from, days, message)

@@ -56,6 +56,8 @@ class LabRecord:
     hdl: float | None = None
     alt: float | None = None
     ast: float | None = None
+    alt_uln: float | None = None  # the lab's upper limit of normal; None: the default (thresholds.py)
+    ast_uln: float | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,9 @@ class CourseFacts:
     target_mg_per_kg: float
     can_get_pregnant: bool
     prescriptions: tuple[Prescription, ...]
+    # iPLEDGE birth-control method codes (diary/clinical/contraception.py), or older free text; None: none.
+    contraception_primary: str | None = None
+    contraception_secondary: str | None = None
 
 
 @dataclass(frozen=True)

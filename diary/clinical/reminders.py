@@ -1,9 +1,15 @@
-"""What a patient is reminded of on /today: the monthly check-in, the iPLEDGE steps, life after the course."""
+"""What a patient is reminded of on /today: the monthly check-in, the iPLEDGE steps, life after the course.
+
+Being on treatment follows the doses actually logged: the course ends on the later of its planned end and the
+last day with a dose above 0 (dose.treatment_end), so a patient still dosing after the planned end keeps the
+check-in offer and the iPLEDGE reminders, and the dates after the course count from their last dose.
+"""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from diary.clinical.dose import treatment_end
 from diary.clinical.records import CourseFacts, PregnancyTestRecord
 from diary.clinical.thresholds import (
     BLOOD_DONATION_WAIT_DAYS,
@@ -14,9 +20,19 @@ from diary.clinical.thresholds import (
 )
 
 
-def checkin_due(last_checkin: date | None, course: CourseFacts | None, today: date) -> bool:
+def on_treatment(course: CourseFacts | None, last_dose: date | None, today: date) -> bool:
+    """Whether `today` is a day of treatment (from the start, or before it, to the end the doses say)."""
+    if course is None:
+        return False
+    end = treatment_end(course, last_dose)
+    return end is None or today <= end
+
+
+def checkin_due(
+    last_checkin: date | None, course: CourseFacts | None, today: date, *, last_dose: date | None
+) -> bool:
     """Offer the PHQ-9 during a course: a first one as a baseline, then every 28 days."""
-    if course is None or (course.end_date is not None and today > course.end_date):
+    if not on_treatment(course, last_dose, today):
         return False
     return last_checkin is None or (today - last_checkin).days >= CHECKIN_INTERVAL_DAYS
 
@@ -56,17 +72,20 @@ def pregnancy_status(tests: Iterable[PregnancyTestRecord], today: date) -> Pregn
 
 @dataclass(frozen=True)
 class AfterCourse:
-    ended_on: date
+    ended_on: date  # the last day of treatment: the later of the planned end and the last dose above 0
     blood_donation_from: date
-    final_test_from: date | None  # for patients who can get pregnant
+    final_test_from: date | None  # for patients who can get pregnant: birth control until then
+    last_dose: date | None = None
 
 
-def after_course(course: CourseFacts | None, today: date) -> AfterCourse | None:
-    """Once the planned end date has passed: when blood donation is allowed again; the final test."""
-    if course is None or course.end_date is None or today <= course.end_date:
+def after_course(course: CourseFacts | None, last_dose: date | None, today: date) -> AfterCourse | None:
+    """Once treatment is over (dose.treatment_end has passed): when blood donation is allowed again; the
+    final pregnancy test, and birth control until it."""
+    if course is None or on_treatment(course, last_dose, today):
         return None
-    end = course.end_date
+    end = treatment_end(course, last_dose)
     return AfterCourse(
+        last_dose=last_dose,
         ended_on=end,
         blood_donation_from=end + timedelta(days=BLOOD_DONATION_WAIT_DAYS),
         final_test_from=(

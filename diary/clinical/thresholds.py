@@ -5,7 +5,8 @@ Sources
   J Am Acad Dermatol 2024;90:1006. (Isotretinoin monitoring: fasting lipids and liver function; action
   levels for triglycerides and transaminases; cumulative dosing of 120–150 mg/kg discussed with the
   relapse literature it cites.)
-- PI: Isotretinoin prescribing information (e.g. Absorica/Claravis labels), and the iPLEDGE REMS programme.
+- PI: Isotretinoin prescribing information (e.g. Absorica/Claravis labels) with its Medication Guide, and the
+  iPLEDGE REMS programme.
 - PHQ-9: Kroenke K, Spitzer RL, Williams JBW. The PHQ-9. J Gen Intern Med 2001;16:606-613.
 - CLINIC: a clinic's own choice, not a guideline's; review and change freely.
 """
@@ -17,6 +18,15 @@ DEFAULT_TARGET_MG_PER_KG = 135.0  # CLINIC: the middle of the band
 TARGET_MG_PER_KG_ALLOWED = (100.0, 200.0)  # CLINIC: what the course form accepts
 DAILY_DOSE_MAX_MG = 200.0  # DESIGN: what the diary accepts as a day's dose
 WEIGHT_KG_ALLOWED = (20.0, 300.0)  # CLINIC: plausible body weights for the course form
+KG_PER_LB = 0.45359237  # the international avoirdupois pound (exact, by definition)
+WEIGHT_LB_ALLOWED = (45.0, 660.0)  # WEIGHT_KG_ALLOWED in pounds, rounded inward (20.4–299.4 kg)
+# PI: 0.5–1 mg/kg/day, up to 2 mg/kg/day for very severe disease; AAD 2024 also discusses low-dose regimens
+# (about 0.25 mg/kg/day). CLINIC: a course dose outside 0.1–2.0 mg/kg/day is asked to be confirmed (0 mg, a
+# paused course, is not asked about).
+COURSE_MG_PER_KG_CONFIRM = (0.1, 2.0)
+# CLINIC: a day's logged dose below half or above 1.5 × the prescription in force that day is asked to be
+# confirmed (0, a missed dose, is not).
+LOGGED_DOSE_RATIO_CONFIRM = (0.5, 1.5)
 
 # --- Labs (AAD 2024; PI) ----------------------------------------------------------------------------------
 TRIGLYCERIDES_WARNING_MG_DL = 500.0  # AAD 2024: ≥ 500 mg/dL calls for dose reduction / closer monitoring
@@ -57,3 +67,6 @@ PREGNANCY_TEST_OVERDUE_DAYS = 30  # iPLEDGE: a negative test every month; > 30 d
 PRESCRIPTION_PICKUP_WINDOW_DAYS = 7  # iPLEDGE: pick up the prescription within 7 days of the test
 BLOOD_DONATION_WAIT_DAYS = 30  # PI: no blood donation during treatment and for 30 days after the last dose
 FINAL_PREGNANCY_TEST_AFTER_DAYS = 30  # PI/iPLEDGE: a test at the end of treatment and a month after it
+# PI / Medication Guide: no waxing, dermabrasion or laser procedures during treatment and for at least
+# 6 months after it (a risk of scarring).
+COSMETIC_PROCEDURES_WAIT_MONTHS = 6

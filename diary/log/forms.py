@@ -13,9 +13,10 @@ from wtforms import (
     SelectMultipleField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from diary.clinical.dose_checks import logged_dose_question
 from diary.models import SUNBURN_CHOICES
 
 NOTES_MAX = 1000
@@ -50,6 +51,23 @@ class FiniteDecimalField(DecimalField):
         if valuelist and isinstance(self.data, Decimal) and not self.data.is_finite():
             self.data = None
             raise ValueError("Enter a number.")
+
+
+class UnitField(RadioField):
+    """A choice of unit, the first offered unless another is sent; anything not offered is refused with
+    `message` (a value is never guessed into a unit)."""
+
+    def __init__(self, label: str, units: list[SelectChoice], message: str, **kwargs):
+        super().__init__(label, choices=units, default=units[0].value, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist) -> None:
+        if valuelist and valuelist[0] != "":
+            super().process_formdata(valuelist)
+
+    def pre_validate(self, form) -> None:
+        if self.data not in {choice.value for choice in self.choices}:
+            raise ValidationError(self.message)
 
 
 def _optional_int(value):
@@ -112,6 +130,9 @@ class EntryForm(FlaskForm):
         ],
         render_kw={"maxlength": NOTES_MAX, "rows": 3},
     )
+    # Shown only when a dose is asked about (see check_dose); never saved.
+    dose_confirmed = BooleanField("Yes, this is right")
+    dose_question: str | None = None
 
     def entry_values(self) -> dict:
         """The submitted answers as model column values."""
@@ -133,6 +154,30 @@ class EntryForm(FlaskForm):
         }
         values.update({name: name in chosen for name in SYMPTOM_LABELS})
         return values
+
+    def check_dose(self, prescribed_mg: float | None, *, answers_need_care: bool) -> bool:
+        """A dose far from the prescription is not refused but asked about: the form comes back with the
+        question beside the dose and a confirm box. A ticked box with nothing to confirm is refused. A day
+        whose answers call for safety advice is never held back by either: it is saved, the advice shown."""
+        if answers_need_care:
+            return True
+        dose = self.dose_mg.data
+        if dose is not None and prescribed_mg is not None:
+            self.dose_question = logged_dose_question(float(dose), prescribed_mg)
+        if self.dose_question and not self.dose_confirmed.data:
+            self.dose_mg.errors.append(self.dose_question)
+            return False
+        if not self.dose_question and self.dose_confirmed.data:
+            self.dose_confirmed.errors.append(
+                "There is no unusual dose to confirm: untick this box and save again."
+            )
+            return False
+        return True
+
+    @property
+    def asks_to_confirm(self) -> bool:
+        """Whether the page shows the confirm box: a dose is asked about, or the box was ticked."""
+        return bool(self.dose_question or self.dose_confirmed.data or self.dose_confirmed.errors)
 
     def fill_from(self, values: dict) -> None:
         """Show a saved entry's answers in the form."""

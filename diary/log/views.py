@@ -9,8 +9,10 @@ from diary import database
 from diary.access import patient_required
 from diary.care.panels import today_panel
 from diary.clinical.days import EDIT_WINDOW_DAYS, day_problem, earliest_editable, is_editable, local_today
+from diary.clinical.safety import daily_safety_responses
 from diary.extensions import db
 from diary.log import bp
+from diary.log.dose_check import prescribed_dose_for
 from diary.log.entries import (
     entries_between,
     entry_for,
@@ -72,15 +74,24 @@ def _entry_page(chosen: date, *, from_today: bool):
         form.day.raw_data = [chosen.isoformat()]
     if form.validate_on_submit():
         problem = day_problem(form.day.data, today)
-        if problem is None:
-            result = save_entry(current_user, form.day.data, form.entry_values())
+        values = form.entry_values()
+        if problem is None and _dose_confirmed(form, values):
+            result = save_entry(current_user, form.day.data, values)
             # Rendered before the commit, which expires every loaded row (the user would be read again);
             # the page is sent only once the commit has succeeded.
             html = _saved_page(result, today)
             db.session.commit()
             return html
-        form.day.errors.append(problem)
+        if problem is not None:
+            form.day.errors.append(problem)
     return _render_form(form, form.day.data or chosen, today), 422
+
+
+def _dose_confirmed(form: EntryForm, values: dict) -> bool:
+    """A dose far from the prescription in force that day is asked about before it is kept (0, a missed
+    dose, and no dose are never asked about)."""
+    prescribed = prescribed_dose_for(current_user, form.day.data) if values["dose_mg"] else None
+    return form.check_dose(prescribed, answers_need_care=bool(daily_safety_responses(values)))
 
 
 def _saved_page(result, today: date) -> str:

@@ -24,7 +24,8 @@ class Course(db.Model):
     target_mg_per_kg: Mapped[float] = mapped_column(Numeric(5, 1, asdecimal=False), default=135.0)
     can_get_pregnant: Mapped[bool] = mapped_column(Boolean, default=False)
     end_date: Mapped[date | None] = mapped_column(Date)
-    # iPLEDGE companion: the two forms of birth control in use (free text, the patient's words).
+    # iPLEDGE companion: the two forms of birth control in use, as codes from diary/clinical/contraception.py
+    # (courses saved before the codes hold free text, shown as written).
     contraception_primary: Mapped[str | None] = mapped_column(String(80))
     contraception_secondary: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = created_at_column()

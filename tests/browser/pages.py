@@ -72,6 +72,8 @@ PAGES = [
     Page("checkin-saved", "/checkin", "writer", 200,
          tuple((f"[name=q{n}][value='1']", True) for n in range(1, 10)), "Save check-in"),
     Page("course-invalid", "/course", "writer", 422, (("#weight_kg", "5"),), "Set up my course"),
+    Page("course-confirm", "/course", "writer", 422, (("#start_date", "{yesterday}"), ("#weight_kg", "50"),
+         ("#daily_dose_mg", "200")), "Set up my course"),
     Page("sharing-confirm", "/sharing", "writer", 200, (("#code", "{clinic_code}"),), "Continue"),
     Page("account-invalid", "/account", "writer", 422, submit="Change password"),
     # Clinician

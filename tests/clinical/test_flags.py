@@ -261,7 +261,9 @@ def test_lips_zero_needs_a_course():
 
 # --- Pregnancy ----------------------------------------------------------------------------------------------
 
-CAN = replace(COURSE, can_get_pregnant=True)
+CAN = replace(
+    COURSE, can_get_pregnant=True, contraception_primary="iud", contraception_secondary="male_condom"
+)
 
 
 @pytest.mark.parametrize(("days_ago", "overdue"), [(30, False), (31, True)])

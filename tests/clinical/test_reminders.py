@@ -17,13 +17,13 @@ def ago(n: int) -> date:
 
 @pytest.mark.parametrize(("last", "due"), [(None, True), (ago(27), False), (ago(28), True)])
 def test_checkin_every_28_days_with_a_first_one_as_baseline(last, due):
-    assert checkin_due(last, COURSE, TODAY) is due
+    assert checkin_due(last, COURSE, TODAY, last_dose=ago(1)) is due
 
 
 def test_no_checkin_offer_without_a_course_or_after_it():
-    assert not checkin_due(None, None, TODAY)
+    assert not checkin_due(None, None, TODAY, last_dose=None)
     ended = CourseFacts(ago(100), ago(1), 135.0, False, COURSE.prescriptions)
-    assert not checkin_due(ago(60), ended, TODAY)
+    assert not checkin_due(ago(60), ended, TODAY, last_dose=ago(1))
 
 
 @pytest.mark.parametrize(("days_ago", "days_left"), [(0, 7), (3, 4), (6, 1), (7, None)])
@@ -48,11 +48,12 @@ def test_positive_latest_test_is_neither_due_nor_in_a_pickup_window():
 
 def test_after_course_dates():
     ended = CourseFacts(ago(150), ago(1), 135.0, True, COURSE.prescriptions)
-    result = after_course(ended, TODAY)
+    result = after_course(ended, ago(2), TODAY)
     assert result.ended_on == ago(1)
     assert result.blood_donation_from == ago(1) + timedelta(days=30)
     assert result.final_test_from == ago(1) + timedelta(days=30)
     cannot = CourseFacts(ago(150), ago(1), 135.0, False, COURSE.prescriptions)
-    assert after_course(cannot, TODAY).final_test_from is None
-    assert after_course(CourseFacts(ago(150), TODAY, 135.0, False, COURSE.prescriptions), TODAY) is None
-    assert after_course(COURSE, TODAY) is None and after_course(None, TODAY) is None
+    assert after_course(cannot, None, TODAY).final_test_from is None
+    ends_today = CourseFacts(ago(150), TODAY, 135.0, False, COURSE.prescriptions)
+    assert after_course(ends_today, None, TODAY) is None
+    assert after_course(COURSE, ago(1), TODAY) is None and after_course(None, None, TODAY) is None
