@@ -16,6 +16,8 @@ from diary.clinic.review import Review
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 REPORT_CHARTS = ("dryness", "mood", "dose", "labs")
 MAX_FLAG_LINES = 8
+MAX_HANDLED_LINES = 5
+NOTE_CHARS = 160  # a handled flag's note on the page: its start (the review shows it whole)
 PAGE_WIDTH = 190  # mm inside the margins of an A4 page
 
 
@@ -85,6 +87,20 @@ def _flags(pdf: _Report, review: Review) -> None:
         pdf.text_line(f"{flag.level.upper()} · {flag.day:%-d %b} · {flag.message}", 8.5, height=4.2)
     if len(review.flags) > MAX_FLAG_LINES:
         pdf.text_line(f"… and {len(review.flags) - MAX_FLAG_LINES} more (see the review page).", 8.5)
+    if review.handled:
+        pdf.text_line(f"Handled ({len(review.handled)})", 9, "B", 5)
+    for item in review.handled[:MAX_HANDLED_LINES]:
+        flag = item.flag
+        how = f" · {item.action_label}" if item.action_label else ""
+        note = item.note if len(item.note) <= NOTE_CHARS else item.note[: NOTE_CHARS - 1] + "…"
+        pdf.text_line(
+            f"{flag.level.upper()} · {flag.day:%-d %b} · {flag.message} — handled by {item.by}, "
+            f"{item.at:%-d %b %Y %H:%M}{how}" + (f": {note}" if note else ""),
+            8.5,
+            height=4.2,
+        )
+    if len(review.handled) > MAX_HANDLED_LINES:
+        pdf.text_line(f"… and {len(review.handled) - MAX_HANDLED_LINES} more (see the review page).", 8.5)
 
 
 def _summary(pdf: _Report, review: Review) -> None:

@@ -19,7 +19,7 @@ from diary.log.entries import (
     prescribed_dose_on,
     save_entry,
 )
-from diary.log.forms import EntryForm
+from diary.log.forms import SYMPTOM_LABELS, EntryForm
 from diary.log.pages import remembered_page
 
 HISTORY_PAGE_DAYS = 14
@@ -173,4 +173,5 @@ def history():
         has_newer=page > 1,
         has_older=earliest is not None and earliest < first,
         today=today,
+        symptom_labels=SYMPTOM_LABELS,
     )
