@@ -17,6 +17,7 @@ FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 REPORT_CHARTS = ("dryness", "mood", "dose", "labs")
 MAX_FLAG_LINES = 8
 MAX_HANDLED_LINES = 5
+MIN_CHART_HEIGHT = 36.0  # mm: smaller, a chart is too small to read; it goes to a page of its own
 NOTE_CHARS = 160  # a handled flag's note on the page: its start (the review shows it whole)
 PAGE_WIDTH = 190  # mm inside the margins of an A4 page
 
@@ -24,7 +25,8 @@ PAGE_WIDTH = 190  # mm inside the margins of an A4 page
 class _Report(FPDF):
     def __init__(self) -> None:
         super().__init__(format="A4", unit="mm")
-        self.set_auto_page_break(False)  # one page, always: content is sized to fit
+        # One page, content sized to fit; only when many flags leave too little room do the charts move on.
+        self.set_auto_page_break(False)
         self.set_margins(10, 10, 10)
         self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
@@ -120,6 +122,8 @@ def _charts(pdf: _Report, charts: dict[str, bytes]) -> None:
     available = [name for name in REPORT_CHARTS if name in charts]
     if not available:
         return
+    if (287 - pdf.get_y()) / 2 - 2 < MIN_CHART_HEIGHT:
+        pdf.add_page()
     pdf.heading("Charts")
     top = pdf.get_y()
     width = (PAGE_WIDTH - 4) / 2
