@@ -13,7 +13,9 @@ from sqlalchemy import func, insert, select
 
 from diary.auth.passwords import hash_password
 from diary.clinical.days import local_today
+from diary.clinical.safety import daily_safety_responses, flagged
 from diary.commands import create_clinician
+from diary.events import record_event
 from diary.extensions import db
 from diary.models import Appointment, Checkin, Course, CourseRevision, Entry, PregnancyTest, Role, Share, User
 
@@ -37,6 +39,7 @@ class Persona:
     shares: bool = True
     mood_dip: bool = False
     self_harm_day: int | None = None
+    headache_day: int | None = None  # a severe headache, alone (a warning sign)
     missed_recent: int = 0
     sunburn_day: int = 70
     high_triglycerides: bool = False
@@ -50,6 +53,7 @@ PERSONAS = [
         70.0,
         [(0, 40.0), (30, 60.0)],
         high_triglycerides=True,
+        headache_day=DAYS - 6,
         skipped={15, 16, 44, 90},
     ),
     Persona(
@@ -146,6 +150,10 @@ def _seed_patient(
         if n not in persona.skipped
     ]
     db.session.execute(insert(Entry), rows)
+    # The safety events the app would have written with each answer (diary/log/entries.py).
+    for row in rows:
+        for rule in flagged(daily_safety_responses(row)):
+            record_event(patient.id, row["day"], rule.rule, "entry")
     _seed_checkins(patient, persona, start)
     _seed_visits(patient, persona, clinician, start, today)
 
@@ -187,7 +195,7 @@ def _entry(persona: Persona, patient_id: int, day: date, n: int, rng: random.Ran
         "mood": _clamp(round(mood), 0, 10),
         "skin_severity": severity,
         "new_spots": spots,
-        "headache": rng.random() < 0.05,
+        "headache": persona.headache_day == n,
         "vision": False,
         "joint_pain": rng.random() < 0.08,
         "abdominal_pain": False,

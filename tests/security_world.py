@@ -1,7 +1,8 @@
 """A small, fully populated world for the security tests: two patients, two clinicians, every kind of row.
 
 Patient A shares with clinician A and has something in every table (an entry whose notes are an XSS payload,
-an edited day, a course, a check-in, a pregnancy test, an appointment, a safety alert). Patient B has an entry
+an edited day, a course, a check-in, a pregnancy test, an appointment, safety events, one flag handled by
+clinician A today). Patient B has an entry
 of their own and shares with nobody. Patient C shares with the other clinician, so there is a share that
 belongs to neither A nor B. Each role has its own signed-in client.
 """
@@ -20,6 +21,7 @@ from diary.models import (
     Checkin,
     Entry,
     EntryRevision,
+    FlagAck,
     PregnancyTest,
     SafetyAlert,
     Share,
@@ -72,6 +74,10 @@ def build_world(app: Flask, make_patient, make_clinician, make_course) -> World:
             Appointment(patient_id=a, clinician_id=doc_a, day=YESTERDAY, triglycerides=150, notes=XSS)
         )
         db.session.add(SafetyAlert(patient_id=a, day=TODAY, rule="self_harm", source="entry"))
+        db.session.add(SafetyAlert(patient_id=a, day=TODAY, rule="hearing", source="entry"))
+        db.session.add(
+            FlagAck(patient_id=a, clinician_id=doc_a, rule="hearing", day=TODAY, action="other", note=XSS)
+        )
         db.session.commit()
         share_ids = share_a.id, share_c.id
     world = World(app, a, b, c, doc_a, doc_x, code_a, *share_ids)

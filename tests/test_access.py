@@ -51,6 +51,7 @@ EXPECTED = {
     "clinic.report":          {"GET": (LOGIN, 404, 404, 200, 404)},
     "care.chart":             {"GET": (LOGIN, 200, 200, 404, 404)},
     "clinic.acknowledge_flag": {"POST": (LOGIN, 404, 404, 400, 404)},
+    "clinic.undo_flag_ack":   {"POST": (LOGIN, 404, 404, 400, 404)},
     "log.day":                {"GET": (LOGIN, 200, 200, 404, 404), "POST": (LOGIN, 422, 422, 404, 404)},
     "log.history":            {"GET": (LOGIN, 200, 200, 404, 404)},
     "log.index":              {"GET": (LOGIN, HOME_P, HOME_P, HOME_C, HOME_C)},

@@ -11,6 +11,7 @@ from diary.care.records import load_patient_data
 from diary.clinic.roster import cumulative_mg_per_kg_many
 from diary.clinical.days import local_today
 from diary.clinical.dose import dose_summary
+from diary.events import record_event
 from diary.extensions import db
 from diary.models import AuditEvent, CourseRevision, Entry, FlagAck, Role, Share, User
 
@@ -36,6 +37,7 @@ def clinic(app, make_patient, make_clinician, share, make_course):
                 notes="<script>alert(1)</script> rough week",
             )
         )
+        record_event(ann, TODAY - timedelta(days=1), "self_harm", "entry")  # as saving the day writes it
         db.session.commit()
     client = app.test_client()
     login(client, "doc@example.com")
@@ -111,21 +113,26 @@ def test_every_window_choice_renders_with_its_dates(clinic, query):
     assert "Previous" in html
 
 
-def test_acknowledging_a_flag_keeps_it_listed_as_acknowledged_and_audits(app, clinic):
+def test_acknowledging_a_flag_keeps_it_listed_as_handled_and_audits(app, clinic):
     client, ann, _bob = clinic
     yesterday = (TODAY - timedelta(days=1)).isoformat()
     response = post(
-        client, f"/clinic/patients/{ann}/flags/acknowledge", {"rule": "self_harm", "day": yesterday}
+        client,
+        f"/clinic/patients/{ann}/flags/acknowledge",
+        {"rule": "self_harm", "day": yesterday, "action": "called", "note": "Spoke with Ann; safety plan."},
     )
     assert response.status_code == 302
     html = client.get(f"/clinic/patients/{ann}").get_data(as_text=True)
-    open_part = html[html.index("Needs attention") : html.index("Acknowledged (")]
+    open_part = html[html.index("Needs attention") : html.index("Handled (")]
     assert "Thoughts of self-harm" not in open_part
+    handled = html[html.index("Handled (") : html.index("Trends")]
+    assert "Thoughts of self-harm" in handled and "Spoke with Ann; safety plan." in handled
+    assert "Dr. Test" in handled and "Called the patient" in handled
     with app.app_context():
         assert db.session.scalar(db.select(FlagAck.rule)) == "self_harm"
     assert len(audit_actions(app, "flag_acknowledge")) == 1
     bad = post(client, f"/clinic/patients/{ann}/flags/acknowledge", {"rule": "made_up", "day": yesterday})
-    assert bad.status_code == 400
+    assert bad.status_code == 404
 
 
 def _seed_patients(app, clinician_id: int, count: int) -> None:

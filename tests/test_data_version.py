@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from conftest import login, post
+from sqlalchemy.exc import DBAPIError
 from test_diary import TODAY, save
 
 from diary.extensions import db
@@ -44,13 +45,13 @@ def _rows(patient_id: int, course_id: int) -> list:
     ]
 
 
-# What an UPDATE changes in each kind of row (none of them a patient or course id).
+# What an UPDATE changes in each kind of row (none of them a patient or course id). Safety events are
+# append-only (migration 0004): they are only ever inserted, see the test after this one.
 EDITS = {
     Entry: {"mood": 2},
     Checkin: {"q9": 3},
     Appointment: {"notes": "Lipids repeated."},
     PregnancyTest: {"result": "positive"},
-    SafetyAlert: {"source": "checkin"},
     FlagAck: {"rule": "mood_drop"},
     CourseRevision: {"daily_dose_mg": 60},
 }
@@ -80,6 +81,24 @@ def test_insert_update_and_delete_each_move_only_the_owners_version(app, make_pa
     a_versions, b_versions = zip(*seen, strict=True)
     assert len(set(a_versions)) == 4, a_versions  # each change moved a's number
     assert b_versions[1:] == (b_versions[1],) * 3  # b's moved once, for b's own row, and never for a's
+
+
+def test_a_safety_event_moves_only_the_owners_version_and_cannot_be_changed(app, make_patient, make_course):
+    a, b = make_patient("a@example.com"), make_patient("b@example.com")
+    course_a = make_course(a, TODAY - timedelta(days=30))
+    before = versions(app, a, b)
+    with app.app_context():
+        [event] = [row for row in _rows(a, course_a) if type(row) is SafetyAlert]
+        db.session.add(event)
+        db.session.commit()
+        inserted = versions(app, a, b)
+        for change in (lambda: setattr(event, "source", "checkin"), lambda: db.session.delete(event)):
+            change()
+            with pytest.raises(DBAPIError, match="append-only"):
+                db.session.commit()
+            db.session.rollback()
+    assert inserted[0] > before[0] and inserted[1] == before[1]
+    assert versions(app, a, b) == inserted  # the refused changes moved nothing
 
 
 def test_course_changes_move_the_version(app, make_patient, make_course):

@@ -9,7 +9,8 @@ from conftest import csrf_token, login, post
 
 from diary.clinical.days import local_today
 from diary.extensions import db
-from diary.models import Entry, EntryRevision, SafetyAlert
+from diary.log.forms import SYMPTOM_LABELS
+from diary.models import SYMPTOMS, Entry, EntryRevision, SafetyAlert
 
 TODAY = local_today("UTC")
 
@@ -185,11 +186,26 @@ def test_self_harm_answer_shows_crisis_resources_on_the_save_itself(app, patient
         assert db.session.scalars(db.select(SafetyAlert.rule)).all() == ["self_harm"]
 
 
-def test_headache_with_vision_change_says_contact_the_clinic_today(patient_client):
+def test_headache_with_vision_change_says_stop_and_get_care_today(patient_client):
     html = save(patient_client, symptoms=["headache", "vision"]).get_data(as_text=True)
-    assert "Contact your clinic today" in html
+    assert "Stop taking isotretinoin and get medical care today" in html
+    assert "Contact your clinic today" not in html  # the combination replaces the single signs
     html = save(patient_client, symptoms=["headache"]).get_data(as_text=True)
-    assert "Contact your clinic today" not in html
+    assert "Stop taking isotretinoin and get medical care today" not in html
+    assert "Contact your clinic today" in html  # a severe headache alone
+
+
+def test_the_daily_form_offers_every_warning_sign_in_order(patient_client):
+    html = patient_client.get("/today").get_data(as_text=True)
+    offered = re.findall(r'<input[^>]*name="symptoms"[^>]*value="(\w+)"', html)
+    offered += re.findall(r'<input[^>]*value="(\w+)"[^>]*name="symptoms"', html)
+    assert sorted(offered, key=SYMPTOMS.index) == list(SYMPTOMS) == list(SYMPTOM_LABELS)
+    for label in (
+        "Nausea or vomiting",
+        "Yellow skin or eyes, or dark urine",
+        "Hearing loss or ringing in the ears",
+    ):
+        assert label in html
 
 
 def test_patient_cannot_see_another_patients_day(app, make_patient, patient_client):

@@ -39,6 +39,7 @@ FORMS = {
         "/clinic/patients/{a}/appointments/new",
     ),
     "acknowledge_flag": ("clinician_a", "/clinic/patients/{a}", "/clinic/patients/{a}/flags/acknowledge"),
+    "undo_flag_ack": ("clinician_a", "/clinic/patients/{a}", "/clinic/patients/{a}/flags/undo"),
     "password": ("patient_b", "/account", "/account"),
     "delete_account": ("patient_b", "/account", "/account/delete"),
 }

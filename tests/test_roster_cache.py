@@ -11,6 +11,8 @@ from test_diary import TODAY, save
 from diary.clinic import roster_cache
 from diary.clinic.roster import roster
 from diary.clinical.flags import RULE_LEVELS
+from diary.clinical.safety import daily_safety_responses, flagged
+from diary.events import record_event
 from diary.extensions import db
 from diary.models import Appointment, Checkin, Entry, FlagAck, PregnancyTest, RosterSummary, User
 
@@ -54,9 +56,18 @@ def every_flag(app, make_patient, make_course):
     make_course(cat, ago(60), 60, 40, can_get_pregnant=True, **ended)
     mood = dict.fromkeys(range(8, 15), 8) | dict.fromkeys(range(1, 8), 3)
     odd = {
+        0: {"headache": True},
         1: {"self_harm_thoughts": True},
-        2: {"headache": True, "vision": True},
+        2: {"headache": True, "vision": True, "nausea_vomiting": True},
         3: {"abdominal_pain": True, "lips": 9},
+        7: {
+            "vision": True,
+            "nausea_vomiting": True,
+            "jaundice": True,
+            "bowel": True,
+            "rash": True,
+            "hearing": True,
+        },
         4: {"sunburn": "severe", "lips": 9},
         5: {"lips": 9},
         6: {"dose_mg": 0},
@@ -84,6 +95,14 @@ def every_flag(app, make_patient, make_course):
                 FlagAck(patient_id=ann, rule="abdominal_pain", day=ago(3)),
             ]
         )
+        # The safety events saving these answers writes (diary/log/entries.py, care/course.py, appointments).
+        for d, answers in odd.items():
+            for rule in flagged(daily_safety_responses(answers)):
+                record_event(ann, ago(d), rule.rule, "entry")
+        record_event(ann, ago(2), "phq9_item9", "checkin", 2)
+        record_event(ann, ago(10), "triglycerides_critical", "appointment", 900.0)
+        record_event(ann, ago(1), "pregnancy_positive", "pregnancy_test", "positive")
+        record_event(ann, ago(0), "rash", "entry")  # an answer the patient took back: a changed flag
         db.session.commit()
     return ann, bea, cat
 
@@ -93,6 +112,7 @@ def test_rows_read_back_from_summaries_equal_rows_computed_fresh(app, every_flag
         patients = db.select(User).where(User.id.in_(every_flag)).order_by(User.id)
         fresh = roster(listed := list(db.session.scalars(patients)), todays(listed, TODAY))
         assert {flag.rule for row in fresh for flag in row.flags} == set(RULE_LEVELS) - {"abdominal_pain"}
+        assert [f.changed_on for row in fresh for f in row.flags if f.changed_on] == [TODAY]
         assert computed_during(lambda: roster_cache.cached_roster(patients, noon(TODAY))) == 3
         db.session.commit()
         stored = []

@@ -7,8 +7,9 @@ from sqlalchemy import select
 from diary.care.records import course_facts
 from diary.clinical.records import CourseFacts, Prescription
 from diary.clinical.safety import phq9_safety_responses
+from diary.events import record_event
 from diary.extensions import db
-from diary.models import Checkin, Course, CourseRevision, PregnancyTest, SafetyAlert, User
+from diary.models import Checkin, Course, CourseRevision, PregnancyTest, User
 from diary.models.care import PHQ9_ITEMS
 
 
@@ -79,9 +80,17 @@ def pregnancy_tests_of(patient: User) -> list[PregnancyTest]:
     return list(db.session.scalars(stmt))
 
 
-def add_pregnancy_test(patient: User, day: date, result: str) -> PregnancyTest:
-    test = PregnancyTest(patient_id=patient.id, day=day, result=result, recorded_by_id=patient.id)
+def add_pregnancy_test(
+    patient: User, day: date, result: str, recorded_by: User | None = None
+) -> PregnancyTest:
+    """Record a test (by the patient, or by `recorded_by` at an appointment); a positive one is also a safety
+    event, in the same transaction. The caller commits."""
+    test = PregnancyTest(
+        patient_id=patient.id, day=day, result=result, recorded_by_id=(recorded_by or patient).id
+    )
     db.session.add(test)
+    if result == "positive":
+        record_event(patient.id, day, "pregnancy_positive", "pregnancy_test", "positive")
     return test
 
 
@@ -100,8 +109,8 @@ def save_checkin(
     patient: User, day: date, answers: list[int], difficulty: int | None
 ) -> tuple[Checkin, list]:
     """Store the day's check-in (a second one the same day replaces the first's answers) and, for item 9
-    above "not at all", a SafetyAlert in the same transaction. Returns the check-in and the safety responses.
-    The caller commits.
+    above "not at all", a safety event with the answer in the same transaction (it stays if the check-in is
+    re-done without it). Returns the check-in and the safety responses. The caller commits.
     """
     stmt = (
         select(Checkin)
@@ -119,14 +128,6 @@ def save_checkin(
     checkin.difficulty = difficulty
     responses = phq9_safety_responses(answers)
     for response in responses:
-        exists = db.session.scalar(
-            select(SafetyAlert.id).where(
-                SafetyAlert.patient_id == patient.id,
-                SafetyAlert.day == day,
-                SafetyAlert.rule == response.rule,
-            )
-        )
-        if exists is None:
-            db.session.add(SafetyAlert(patient_id=patient.id, day=day, rule=response.rule, source="checkin"))
+        record_event(patient.id, day, response.rule, "checkin", answers[8])
     db.session.flush()
     return checkin, responses

@@ -6,10 +6,12 @@ these functions take ids that are already scoped.
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from itertools import groupby
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import and_, case, or_, select
 
+from diary.clinical.days import local_today
 from diary.clinical.flags import LOOKBACK_DAYS
 from diary.clinical.records import (
     CheckinRecord,
@@ -19,12 +21,24 @@ from diary.clinical.records import (
     PatientData,
     PregnancyTestRecord,
     Prescription,
+    SafetyEventRecord,
 )
+from diary.clinical.safety import daily_safety_responses
 from diary.database import among, from_first_days
 from diary.extensions import db
-from diary.models import Appointment, Checkin, Course, CourseRevision, Entry, PregnancyTest
+from diary.models import (
+    Appointment,
+    Checkin,
+    Course,
+    CourseRevision,
+    Entry,
+    EntryRevision,
+    PregnancyTest,
+    SafetyAlert,
+    User,
+)
 from diary.models.care import PHQ9_ITEMS
-from diary.models.entry import ENTRY_FIELDS
+from diary.models.entry import ENTRY_FIELDS, SYMPTOMS
 
 LAB_FIELDS = ("triglycerides", "total_cholesterol", "ldl", "hdl", "alt", "ast")
 LAB_LIMITS = ("alt_uln", "ast_uln")  # read with the results, never a reason on their own to load a row
@@ -45,11 +59,13 @@ def load_patient_data_many(
     end: date | None = None,
     lookback_days: int = LOOKBACK_DAYS,
 ) -> dict[int, PatientData]:
-    """Each patient's entries, check-ins, labs, course and pregnancy tests: one query per table, however many.
+    """Each patient's entries, check-ins, labs, course, pregnancy tests and safety events: one query per
+    table, however many.
 
-    Entries, check-ins and labs start `lookback_days` before the patient's start (the flag rules that look at
-    stretches of days need them; callers drawing only the window filter by day) and stop at `end`. A patient
-    without a start gets everything. The course and every pregnancy test are always loaded whole.
+    Entries, check-ins, labs and safety events start `lookback_days` before the patient's start (the flag
+    rules that look at stretches of days need them; callers drawing only the window filter by day) and stop
+    at `end`. A patient without a start gets everything. The course and every pregnancy test are always
+    loaded whole.
     """
     ids = sorted(set(patient_ids))
     if not ids:
@@ -112,6 +128,7 @@ def load_patient_data_many(
         lambda row: PregnancyTestRecord(row.day, row.result),
     )
     courses = _courses(ids)
+    events = _events(ids, start_by_patient, end, lookback_days)
     return {
         patient_id: PatientData(
             entries=tuple(entries[patient_id]),
@@ -119,9 +136,84 @@ def load_patient_data_many(
             labs=tuple(labs[patient_id]),
             course=courses.get(patient_id),
             pregnancy_tests=tuple(tests[patient_id]),
+            events=tuple(events[patient_id]),
         )
         for patient_id in ids
     }
+
+
+def _events(ids: list[int], start_by_patient, end, lookback_days: int) -> defaultdict[int, list]:
+    """Each patient's safety events, each with the day the patient changed the answer behind it (if they did):
+    one query, the event beside the day's entry as it stands now and that entry's earlier versions, or the
+    day's latest check-in answer to item 9."""
+    latest_item9 = (
+        select(Checkin.q9)
+        .where(Checkin.patient_id == SafetyAlert.patient_id, Checkin.day == SafetyAlert.day)
+        .order_by(Checkin.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    stmt = _windowed(
+        select(
+            SafetyAlert.id,
+            SafetyAlert.patient_id,
+            SafetyAlert.day,
+            SafetyAlert.rule,
+            SafetyAlert.value,
+            SafetyAlert.source,
+            User.timezone,
+            Entry.updated_at,
+            *(getattr(Entry, name) for name in SYMPTOMS),
+            case((SafetyAlert.source == "checkin", latest_item9)).label("item9"),
+            EntryRevision.changed_at,
+            EntryRevision.previous,
+        )
+        .join(User, User.id == SafetyAlert.patient_id)
+        .outerjoin(
+            Entry,
+            and_(
+                SafetyAlert.source == "entry",
+                Entry.patient_id == SafetyAlert.patient_id,
+                Entry.day == SafetyAlert.day,
+            ),
+        )
+        .outerjoin(EntryRevision, EntryRevision.entry_id == Entry.id),
+        SafetyAlert,
+        ids,
+        start_by_patient,
+        end,
+        lookback_days,
+    ).order_by(
+        SafetyAlert.patient_id, SafetyAlert.day, SafetyAlert.id, EntryRevision.changed_at, EntryRevision.id
+    )
+    events: defaultdict[int, list] = defaultdict(list)
+    for _event_id, group in groupby(db.session.execute(stmt), key=lambda row: row.id):
+        rows = list(group)
+        event = rows[0]
+        changed_on = _changed_on(event, [(row.changed_at, row.previous) for row in rows if row.changed_at])
+        events[event.patient_id].append(SafetyEventRecord(event.day, event.rule, event.value, changed_on))
+    return events
+
+
+def _raises(values, rule: str) -> bool:
+    return any(raised.rule == rule for raised in daily_safety_responses(values))
+
+
+def _changed_on(event, revisions: list[tuple[datetime, dict]]) -> date | None:
+    """The patient's calendar day on which the answer behind the event was changed, or None while it stands.
+
+    A check-in is re-done only on its own day. An entry's change is the last edit whose earlier version
+    still raised the rule (the entry's last change when its history does not tell).
+    """
+    if event.source == "checkin":
+        return event.day if event.item9 == 0 else None
+    if event.source != "entry" or event.updated_at is None:
+        return None
+    if _raises({name: getattr(event, name) for name in SYMPTOMS}, event.rule):
+        return None
+    removals = [changed_at for changed_at, previous in revisions if _raises(previous or {}, event.rule)]
+    moment = removals[-1] if removals else event.updated_at
+    return local_today(event.timezone, moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
 def _windowed(stmt, model, ids: list[int], start_by_patient: dict[int, date] | None, end, lookback_days: int):

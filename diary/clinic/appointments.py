@@ -3,23 +3,27 @@
 from datetime import date
 
 from diary import audit
+from diary.care.course import add_pregnancy_test
+from diary.clinical.thresholds import TRIGLYCERIDES_CRITICAL_MG_DL
+from diary.events import record_event
 from diary.extensions import db
-from diary.models import Appointment, Course, CourseRevision, PregnancyTest, User
+from diary.models import Appointment, Course, CourseRevision, User
 
 
 def record_appointment(
     patient: User, clinician: User, values: dict, course: Course | None, pregnancy: tuple[date, str] | None
 ) -> Appointment:
-    """Store the appointment and what follows from it, in the caller's transaction (the caller commits)."""
+    """Store the appointment and what follows from it, in the caller's transaction (the caller commits):
+    triglycerides at the critical level and a positive pregnancy test are also safety events."""
     appointment = Appointment(patient_id=patient.id, clinician_id=clinician.id, **values)
     db.session.add(appointment)
     if course is not None and (values["new_dose_mg"] is not None or values["weight_kg"] is not None):
         _revise_course(course, values, clinician)
     if pregnancy is not None:
-        day, result = pregnancy
-        db.session.add(
-            PregnancyTest(patient_id=patient.id, day=day, result=result, recorded_by_id=clinician.id)
-        )
+        add_pregnancy_test(patient, *pregnancy, recorded_by=clinician)
+    triglycerides = values.get("triglycerides")
+    if triglycerides is not None and triglycerides >= TRIGLYCERIDES_CRITICAL_MG_DL:
+        record_event(patient.id, values["day"], "triglycerides_critical", "appointment", triglycerides)
     db.session.flush()
     audit.record("appointment_create", patient_id=patient.id, detail=f"appointment {appointment.id}")
     return appointment

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from diary.clinic.handling import ACTIONS, NOTE_MAX
 from diary.clinical.labs import (
     DEFAULT_ULN_U_L,
     LIPID_UNITS,
@@ -117,9 +118,36 @@ class AppointmentForm(FlaskForm):
         return values
 
 
-class AckForm(FlaskForm):
-    """Acknowledge one flag: its rule and day identify it."""
+class FlagKeyForm(FlaskForm):
+    """One flag of a patient, by its rule and day (undoing an acknowledgement needs no more)."""
 
     rule = StringField(validators=[InputRequired(), Length(max=40)])
     day = DateField(validators=[InputRequired()])
     next = HiddenField(validators=[Optional(), Length(max=500)])
+
+    def identifies_a_flag(self) -> bool:
+        """Whether the flag's rule and day came through (else the request is malformed: 400)."""
+        return not (self.rule.errors or self.day.errors or self.next.errors)
+
+
+class AckForm(FlagKeyForm):
+    """Acknowledge one flag: what was done and a note (both required for a critical flag; see
+    diary/clinic/handling.py)."""
+
+    action = RadioField(
+        "What was done",
+        choices=[SelectChoice(key, label) for key, label in ACTIONS.items()],
+        validators=[Optional()],
+    )
+    note = TextAreaField(
+        "Note",
+        validators=[Optional(), Length(max=NOTE_MAX, message=f"Keep the note under {NOTE_MAX} characters.")],
+    )
+
+    def require_handling(self) -> bool:
+        """For a critical flag: what was done and a note, each with a message beside it if missing."""
+        if not self.action.data:
+            self.action.errors = [*self.action.errors, "Say what was done: a critical flag needs it."]
+        if not (self.note.data or "").strip():
+            self.note.errors = [*self.note.errors, "Write a short note of what was done."]
+        return not (self.action.errors or self.note.errors)

@@ -16,13 +16,17 @@ from diary.clinic.review import Review
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 REPORT_CHARTS = ("dryness", "mood", "dose", "labs")
 MAX_FLAG_LINES = 8
+MAX_HANDLED_LINES = 5
+MIN_CHART_HEIGHT = 36.0  # mm: smaller, a chart is too small to read; it goes to a page of its own
+NOTE_CHARS = 160  # a handled flag's note on the page: its start (the review shows it whole)
 PAGE_WIDTH = 190  # mm inside the margins of an A4 page
 
 
 class _Report(FPDF):
     def __init__(self) -> None:
         super().__init__(format="A4", unit="mm")
-        self.set_auto_page_break(False)  # one page, always: content is sized to fit
+        # One page, content sized to fit; only when many flags leave too little room do the charts move on.
+        self.set_auto_page_break(False)
         self.set_margins(10, 10, 10)
         self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
@@ -85,6 +89,20 @@ def _flags(pdf: _Report, review: Review) -> None:
         pdf.text_line(f"{flag.level.upper()} · {flag.day:%-d %b} · {flag.message}", 8.5, height=4.2)
     if len(review.flags) > MAX_FLAG_LINES:
         pdf.text_line(f"… and {len(review.flags) - MAX_FLAG_LINES} more (see the review page).", 8.5)
+    if review.handled:
+        pdf.text_line(f"Handled ({len(review.handled)})", 9, "B", 5)
+    for item in review.handled[:MAX_HANDLED_LINES]:
+        flag = item.flag
+        how = f" · {item.action_label}" if item.action_label else ""
+        note = item.note if len(item.note) <= NOTE_CHARS else item.note[: NOTE_CHARS - 1] + "…"
+        pdf.text_line(
+            f"{flag.level.upper()} · {flag.day:%-d %b} · {flag.message} — handled by {item.by}, "
+            f"{item.at:%-d %b %Y %H:%M}{how}" + (f": {note}" if note else ""),
+            8.5,
+            height=4.2,
+        )
+    if len(review.handled) > MAX_HANDLED_LINES:
+        pdf.text_line(f"… and {len(review.handled) - MAX_HANDLED_LINES} more (see the review page).", 8.5)
 
 
 def _summary(pdf: _Report, review: Review) -> None:
@@ -104,6 +122,8 @@ def _charts(pdf: _Report, charts: dict[str, bytes]) -> None:
     available = [name for name in REPORT_CHARTS if name in charts]
     if not available:
         return
+    if (287 - pdf.get_y()) / 2 - 2 < MIN_CHART_HEIGHT:
+        pdf.add_page()
     pdf.heading("Charts")
     top = pdf.get_y()
     width = (PAGE_WIDTH - 4) / 2

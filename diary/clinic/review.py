@@ -7,6 +7,7 @@ from flask import abort
 from werkzeug.datastructures import MultiDict
 
 from diary.care.records import load_patient_data
+from diary.clinic.handling import Handled, handled_flags
 from diary.clinic.roster import acknowledged, last_appointments, open_flags, window_start
 from diary.clinical import phq9
 from diary.clinical.dose import DoseSummary, dose_summary
@@ -66,8 +67,8 @@ class Review:
     window: Window
     previous: tuple[date, date]
     data: PatientData
-    flags: list[Flag]
-    acknowledged: list[Flag]
+    flags: list[Flag]  # open
+    handled: list[Handled]
     dose: DoseSummary | None
     summary: list[SummaryRow]
     checkins: list[tuple[date, int, str, bool]]
@@ -75,8 +76,8 @@ class Review:
     appointments: list[Appointment]
 
 
-def build_review(patient: User, args: MultiDict, today: date) -> Review:
-    """Gather the review for the window in `args` (queries here; rules in diary.clinical)."""
+def build_review(patient: User, args: MultiDict, today: date, viewer: User) -> Review:
+    """The review for the window in `args`, as `viewer` sees it (queries here; rules in diary.clinical)."""
     data = load_patient_data(patient.id, end=today)
     window = parse_window(args, patient, data, today)
     every_flag = flags_for(data, window.start, window.end, today)
@@ -88,7 +89,7 @@ def build_review(patient: User, args: MultiDict, today: date) -> Review:
         previous=previous_window(window.start, window.end),
         data=data,
         flags=open_,
-        acknowledged=[flag for flag in every_flag if flag not in open_],
+        handled=handled_flags(patient, [flag for flag in every_flag if flag not in open_], viewer),
         dose=dose_summary(data.course, data.entries, today) if data.course else None,
         summary=summarise(data.entries, window.start, window.end),
         checkins=[

@@ -37,6 +37,11 @@ class RosterRow:
         return {level: counts[level] for level in LEVELS}
 
     @property
+    def critical_flags(self) -> list[Flag]:
+        """Named on the list itself, each with its day (and, for a changed answer, when it changed)."""
+        return [flag for flag in self.flags if flag.level == "critical"]
+
+    @property
     def sort_key(self) -> tuple:
         counts = self.flag_counts
         return (-counts["critical"], -counts["warning"], -counts["info"], self.patient.display_name.lower())

@@ -41,6 +41,7 @@ _COMPUTED_BY = (
     "diary.clinical.flags",
     "diary.clinical.phq9",
     "diary.clinical.records",
+    "diary.clinical.safety",
     "diary.clinical.thresholds",
     "diary.clinical.contraception",
     "diary.clinical.course_flags",
@@ -104,7 +105,10 @@ def encode(row: RosterRow) -> str:
             "cumulative_mg_per_kg": row.cumulative_mg_per_kg,
             "target_mg_per_kg": row.target_mg_per_kg,
             "latest_phq9": None if phq is None else [phq[0].isoformat(), phq[1], phq[2]],
-            "flags": [[f.level, f.rule, f.day.isoformat(), f.value, f.message] for f in row.flags],
+            "flags": [
+                [f.level, f.rule, f.day.isoformat(), f.value, f.message, _iso(f.changed_on)]
+                for f in row.flags
+            ],
         },
         separators=(",", ":"),
     )
@@ -128,10 +132,18 @@ def _decode(patient: User, stored: str | None) -> RosterRow | None:
         target_mg_per_kg=data["target_mg_per_kg"],
         latest_phq9=None if phq is None else (date.fromisoformat(phq[0]), phq[1], phq[2]),
         flags=[
-            Flag(level, rule, date.fromisoformat(day), value, message)
-            for level, rule, day, value, message in data["flags"]
+            Flag(level, rule, date.fromisoformat(day), value, message, _day(changed_on))
+            for level, rule, day, value, message, changed_on in data["flags"]
         ],
     )
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _day(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
 
 
 def _store(rows: list[RosterRow], todays: dict[int, date]) -> None:

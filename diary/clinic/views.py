@@ -9,16 +9,15 @@ from diary.auth.views import safe_next
 from diary.chart_service import chart_response, chart_views, window_from_args
 from diary.clinic import bp
 from diary.clinic.appointments import record_appointment
-from diary.clinic.forms import AckForm, AppointmentForm
+from diary.clinic.forms import AckForm, AppointmentForm, FlagKeyForm
+from diary.clinic.handling import ACTIONS, NOTE_MAX, ack_to_undo, acknowledge, current_flag, needs_note
 from diary.clinic.queries import course_of, shared_patient_or_404, shared_patients_stmt
 from diary.clinic.report import REPORT_CHARTS, visit_report_pdf
 from diary.clinic.review import build_review
 from diary.clinic.roster import patient_today
 from diary.clinic.roster_cache import cached_roster
 from diary.clinical.days import local_today
-from diary.clinical.flags import RULE_LEVELS
 from diary.extensions import db
-from diary.models import FlagAck
 
 
 def _window_detail() -> str:
@@ -44,7 +43,7 @@ def _review_of(patient_id: int):
     patient's own calendar: their today ends the window and dates every flag."""
     patient = shared_patient_or_404(patient_id)
     today = patient_today(patient)
-    return patient, today, build_review(patient, request.args, today)
+    return patient, today, build_review(patient, request.args, today, current_user)
 
 
 # Clinician views are audited once the page is ready, so a refused or failed view is not logged as seen.
@@ -54,10 +53,21 @@ def _review_of(patient_id: int):
 @bp.get("/patients/<int:patient_id>")
 @clinician_required
 def review(patient_id: int):
+    return _review_page(patient_id, AckForm(formdata=None))
+
+
+def _review_page(patient_id: int, ack_form: AckForm):
+    """The review, with `ack_form` shown beside the flag it names (a refused acknowledgement, as typed)."""
     patient, today, review = _review_of(patient_id)
     charts = chart_views(review.data, review.window.start, review.window.end, today)
     html = render_template(
-        "clinic/review.html", review=review, charts=charts, ack_form=AckForm(), today=today
+        "clinic/review.html",
+        review=review,
+        charts=charts,
+        ack_form=ack_form,
+        actions=ACTIONS,
+        note_max=NOTE_MAX,
+        today=today,
     )
     audit.record_view("review_view", patient_id=patient.id, detail=_window_detail())
     return html
@@ -95,26 +105,44 @@ def report(patient_id: int):
 @bp.post("/patients/<int:patient_id>/flags/acknowledge")
 @clinician_required
 def acknowledge_flag(patient_id: int):
+    """Acknowledge one of the patient's flags with what was done and a note (required when critical)."""
     patient = shared_patient_or_404(patient_id)
     form = AckForm()
-    if not form.validate_on_submit() or form.rule.data not in RULE_LEVELS:
+    valid = form.validate_on_submit()
+    if not form.identifies_a_flag():
         abort(400)
-    exists = db.session.scalar(
-        db.select(FlagAck.id).where(
-            FlagAck.patient_id == patient.id, FlagAck.rule == form.rule.data, FlagAck.day == form.day.data
-        )
-    )
-    if exists is None:
-        db.session.add(
-            FlagAck(
-                patient_id=patient.id, clinician_id=current_user.id, rule=form.rule.data, day=form.day.data
-            )
-        )
-        audit.record("flag_acknowledge", patient_id=patient.id, detail=f"{form.rule.data} {form.day.data}")
+    flag = current_flag(patient, form.rule.data, form.day.data, clinician_today())
+    if flag is None:
+        abort(404)  # no such flag for this patient: a forged or stale rule and day
+    if not valid or (needs_note(flag) and not form.require_handling()):
+        # The review again, the form as typed and its messages beside the fields; nothing stored.
+        return _review_page(patient.id, form), 422
+    note = (form.note.data or "").strip()
+    if acknowledge(patient, flag, current_user, form.action.data, note):
+        detail = f"{flag.rule} {flag.day} {form.action.data or '-'}"
+        audit.record("flag_acknowledge", patient_id=patient.id, detail=detail)
         db.session.commit()
     flash("Flag acknowledged.", "success")
-    back = url_for("clinic.review", patient_id=patient.id)
-    return redirect(safe_next(form.next.data) or back)
+    return redirect(safe_next(form.next.data) or url_for("clinic.review", patient_id=patient.id))
+
+
+@bp.post("/patients/<int:patient_id>/flags/undo")
+@clinician_required
+def undo_flag_ack(patient_id: int):
+    """Undo an acknowledgement the same day, by the clinician who made it: the flag is open again."""
+    patient = shared_patient_or_404(patient_id)
+    form = FlagKeyForm()
+    form.validate_on_submit()
+    if not form.identifies_a_flag():
+        abort(400)
+    ack = ack_to_undo(patient, form.rule.data, form.day.data, current_user)
+    if ack is None:
+        abort(404)  # nothing this clinician may undo today
+    db.session.delete(ack)
+    audit.record("flag_acknowledge_undo", patient_id=patient.id, detail=f"{ack.rule} {ack.day}")
+    db.session.commit()
+    flash("Acknowledgement undone: the flag is open again.", "success")
+    return redirect(safe_next(form.next.data) or url_for("clinic.review", patient_id=patient.id))
 
 
 @bp.route("/patients/<int:patient_id>/appointments/new", methods=["GET", "POST"])

@@ -6,6 +6,10 @@ about a stretch of days (runs, gaps, 7-day means, missed doses in 14 days) also 
 before the window, so a stretch that began earlier is still seen whole; such a flag carries the stretch's
 first day and is reported when the stretch reaches into the window. Every threshold comes from
 diary/clinical/thresholds.py.
+
+The flags for safety events (DESIGN.md "Safety": a warning sign of the day, PHQ-9 item 9, a positive pregnancy
+test, triglycerides at the critical level) are built from the events alone, never from the current answers:
+an event is a fact that outlives a later change of the answer, and the flag then says so.
 """
 
 from collections.abc import Callable, Iterable
@@ -13,11 +17,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
-from diary.clinical import phq9
+from diary.clinical import phq9, safety
 from diary.clinical.course_flags import course_flags
 from diary.clinical.dose import last_dose_day, treatment_end
 from diary.clinical.labs import upper_limit
-from diary.clinical.records import CourseFacts, DayRecord, PatientData
+from diary.clinical.records import CourseFacts, DayRecord, PatientData, SafetyEventRecord
 from diary.clinical.thresholds import (
     DRYNESS_HIGH,
     DRYNESS_HIGH_RUN_DAYS,
@@ -37,15 +41,24 @@ from diary.clinical.thresholds import (
 CRITICAL, WARNING, INFO = "critical", "warning", "info"
 LEVELS = (CRITICAL, WARNING, INFO)  # most severe first
 
-# Every rule name and its level (rule names for daily symptoms match SafetyAlert.rule).
+# Every rule name and its level (rule names for safety events match SafetyAlert.rule).
 RULE_LEVELS = {
     "self_harm": CRITICAL,
     "phq9_item9": CRITICAL,
     "headache_vision": CRITICAL,
+    "headache_vomiting": CRITICAL,
     "abdominal_pain": CRITICAL,
     "triglycerides_critical": CRITICAL,
     # Not in DESIGN.md's table, but isotretinoin causes severe birth defects (PI boxed warning): stop at once.
     "pregnancy_positive": CRITICAL,
+    # The Medication Guide's warning signs, each alone (diary/clinical/safety.py).
+    "headache": WARNING,
+    "vision": WARNING,
+    "nausea_vomiting": WARNING,
+    "jaundice": WARNING,
+    "bowel": WARNING,
+    "rash": WARNING,
+    "hearing": WARNING,
     "phq9_moderate": WARNING,
     "mood_drop": WARNING,
     "severe_sunburn": WARNING,
@@ -74,6 +87,8 @@ class Flag:
     day: date
     value: float | int | str | bool | None
     message: str
+    # A safety event whose answer the patient later changed: the day (their calendar) they changed it.
+    changed_on: date | None = None
 
     @property
     def key(self) -> tuple[str, date]:
@@ -100,6 +115,7 @@ def flags_for(data: PatientData, start: date, end: date, today: date) -> list[Fl
     )
     in_window = [e for e in entries if e.day >= start]
     flags = [
+        *_event_flags(data.events, start, last),
         *_day_flags(in_window),
         *_checkin_flags(data, start, last),
         *_lab_flags(data, start, last),
@@ -119,14 +135,33 @@ def flags_for(data: PatientData, start: date, end: date, today: date) -> list[Fl
 # --- One day, one answer ------------------------------------------------------------------------------------
 
 
+def _event_flags(events: Iterable[SafetyEventRecord], start: date, last: date) -> Iterable[Flag]:
+    for event in events:
+        if start <= event.day <= last and (found := _event_value_and_message(event)) is not None:
+            value, message = found
+            if event.changed_on is not None:
+                message += f" — changed by the patient on {event.changed_on:%-d %b %Y}"
+            yield Flag(RULE_LEVELS[event.rule], event.rule, event.day, value, message, event.changed_on)
+
+
+def _event_value_and_message(event: SafetyEventRecord) -> tuple[float | int | str | bool | None, str] | None:
+    """The value behind an event (stored as text) and what its flag says; None for a rule with no flag."""
+    raw = event.value or ""
+    if event.rule == "triglycerides_critical":
+        tg = float(raw) if raw else None
+        return tg, "Triglycerides at the critical level" if tg is None else f"Triglycerides {_fmt(tg)} mg/dL"
+    if event.rule == "pregnancy_positive":
+        return "positive", "Positive pregnancy test"
+    rule = safety.RULES.get(event.rule)
+    if rule is None or rule.level is None:
+        return None
+    if event.rule == "phq9_item9" and raw in ("1", "2", "3"):
+        return int(raw), f"{rule.flag}: {phq9.ANSWERS[int(raw)].lower()}"
+    return True, rule.flag
+
+
 def _day_flags(entries: Iterable[DayRecord]) -> Iterable[Flag]:
     for e in entries:
-        if e.self_harm_thoughts:
-            yield _flag("self_harm", e.day, True, "Thoughts of self-harm reported")
-        if e.headache and e.vision:
-            yield _flag("headache_vision", e.day, True, "Severe headache with blurred or double vision")
-        if e.abdominal_pain:
-            yield _flag("abdominal_pain", e.day, True, "Severe abdominal pain")
         if e.sunburn == "severe":
             yield _flag("severe_sunburn", e.day, "severe", "Severe sunburn (blistering or painful)")
 
@@ -136,10 +171,6 @@ def _checkin_flags(data: PatientData, start: date, last: date) -> Iterable[Flag]
         if not start <= checkin.day <= last:
             continue
         total = phq9.score(checkin.answers)
-        item9 = checkin.answers[phq9.SELF_HARM_ITEM - 1]
-        if item9 > 0:
-            answer = phq9.ANSWERS[item9].lower()
-            yield _flag("phq9_item9", checkin.day, item9, f"PHQ-9 item 9 (thoughts of self-harm): {answer}")
         if phq9.needs_attention(total):
             yield _flag("phq9_moderate", checkin.day, total, f"PHQ-9 score {total} ({phq9.band(total)})")
 
@@ -149,9 +180,8 @@ def _lab_flags(data: PatientData, start: date, last: date) -> Iterable[Flag]:
         if not start <= lab.day <= last:
             continue
         tg = lab.triglycerides
-        if tg is not None and tg >= TRIGLYCERIDES_CRITICAL_MG_DL:
-            yield _flag("triglycerides_critical", lab.day, tg, f"Triglycerides {_fmt(tg)} mg/dL")
-        elif tg is not None and tg >= TRIGLYCERIDES_WARNING_MG_DL:
+        # At the critical level the flag comes from the appointment's safety event (_event_flags).
+        if tg is not None and TRIGLYCERIDES_WARNING_MG_DL <= tg < TRIGLYCERIDES_CRITICAL_MG_DL:
             yield _flag("triglycerides_high", lab.day, tg, f"Triglycerides {_fmt(tg)} mg/dL")
         for rule, name, value, lab_limit in (
             ("alt_high", "ALT", lab.alt, lab.alt_uln),
@@ -332,10 +362,8 @@ def _pregnancy_flags(data: PatientData, start: date, last: date) -> Iterable[Fla
     course = data.course
     if course is None or not course.can_get_pregnant:
         return
+    # A positive test is flagged from its safety event (_event_flags); here only what follows from the tests.
     tests = sorted((t for t in data.pregnancy_tests if t.day <= last), key=lambda t: t.day)
-    for test in tests:
-        if test.result == "positive" and test.day >= start:
-            yield _flag("pregnancy_positive", test.day, "positive", "Positive pregnancy test")
     # Treatment lasts until the later of the planned end and the last dose logged above 0: the test is due
     # every month while doses are taken, and is judged on the window's last day of treatment.
     end = treatment_end(course, last_dose_day(course, (e for e in data.entries if e.day <= last)))

@@ -90,6 +90,21 @@ class PregnancyTestRecord:
 
 
 @dataclass(frozen=True)
+class SafetyEventRecord:
+    """A safety event (diary/events.py): the rule raised on `day`, with the value behind it as stored (text).
+
+    `changed_on` is the patient's calendar day on which they changed the answer that raised it, when the
+    day's entry or check-in no longer raises the rule; None while it still does (or for facts that cannot
+    change, such as a lab result).
+    """
+
+    day: date
+    rule: str
+    value: str | None = None
+    changed_on: date | None = None
+
+
+@dataclass(frozen=True)
 class PatientData:
     """Everything the clinical rules need about one patient, each sequence ordered by day."""
 
@@ -98,3 +113,4 @@ class PatientData:
     labs: tuple[LabRecord, ...] = ()
     course: CourseFacts | None = None
     pregnancy_tests: tuple[PregnancyTestRecord, ...] = ()
+    events: tuple[SafetyEventRecord, ...] = ()

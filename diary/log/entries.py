@@ -8,10 +8,11 @@ from sqlalchemy import TextClause, bindparam, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from diary.clinical.records import DayRecord
-from diary.clinical.safety import SafetyResponse, daily_safety_responses
+from diary.clinical.safety import SafetyRule, daily_safety_responses, flagged
 from diary.database import insert_for
+from diary.events import record_event
 from diary.extensions import db
-from diary.models import Course, CourseRevision, Entry, EntryRevision, SafetyAlert, User
+from diary.models import Course, CourseRevision, Entry, EntryRevision, User
 from diary.models.base import utcnow
 from diary.models.entry import ENTRY_FIELDS
 
@@ -62,15 +63,16 @@ class SaveResult:
     entry_id: int
     day: date
     created: bool
-    responses: list[SafetyResponse]
+    responses: list[SafetyRule]
 
 
 def save_entry(patient: User, day: date, values: dict) -> SaveResult:
     """Insert or update the patient's entry for `day` in one statement, keeping the earlier version.
 
     Two tabs, a double tap or a retry all land on the same row: the UNIQUE(patient, day) constraint and
-    INSERT … ON CONFLICT DO UPDATE make the save idempotent. Any critical answer is stored as a SafetyAlert
-    in the same transaction. The caller commits. Answers missing from `values` are saved blank.
+    INSERT … ON CONFLICT DO UPDATE make the save idempotent. Every warning sign that raises a flag is written
+    as a safety event (diary/events.py) in the same transaction, and stays when the answer is changed later.
+    The caller commits. Answers missing from `values` are saved blank.
     """
     values = {**BLANK_ANSWERS, **values}
     previous = _existing(patient, day)
@@ -86,7 +88,8 @@ def save_entry(patient: User, day: date, values: dict) -> SaveResult:
     params = {"patient_id": patient.id, "day": day, "created_at": now, "updated_at": now, **values}
     entry_id = db.session.execute(_upsert_statement(dialect), params).scalar_one()
     responses = daily_safety_responses(values)
-    _store_alerts(patient, day, responses)
+    for rule in flagged(responses):
+        record_event(patient.id, day, rule.rule, "entry")
     return SaveResult(entry_id=entry_id, day=day, created=previous is None, responses=responses)
 
 
@@ -136,19 +139,6 @@ def _answers(row) -> dict:
 
 def _jsonable(values: dict) -> dict:
     return {key: (value.isoformat() if isinstance(value, date) else value) for key, value in values.items()}
-
-
-def _store_alerts(patient: User, day: date, responses: list[SafetyResponse]) -> None:
-    if not responses:
-        return
-    existing = set(
-        db.session.scalars(
-            select(SafetyAlert.rule).where(SafetyAlert.patient_id == patient.id, SafetyAlert.day == day)
-        )
-    )
-    for response in responses:
-        if response.rule not in existing:
-            db.session.add(SafetyAlert(patient_id=patient.id, day=day, rule=response.rule, source="entry"))
 
 
 def history_days(last: date, count: int) -> list[date]:

@@ -20,11 +20,17 @@ from diary.clinical.dose_checks import logged_dose_question
 from diary.models import SUNBURN_CHOICES
 
 NOTES_MAX = 1000
+# The Medication Guide's warning signs in plain words, one box each (the order of models.entry.SYMPTOMS).
 SYMPTOM_LABELS = {
     "headache": "Severe headache",
     "vision": "Blurred or double vision",
+    "nausea_vomiting": "Nausea or vomiting",
     "joint_pain": "Joint or back pain",
-    "abdominal_pain": "Severe stomach (abdominal) pain",
+    "abdominal_pain": "Severe stomach, chest or belly pain",
+    "jaundice": "Yellow skin or eyes, or dark urine",
+    "bowel": "Severe diarrhoea or bleeding from the rectum",
+    "rash": "Blistering or peeling rash",
+    "hearing": "Hearing loss or ringing in the ears",
     "self_harm_thoughts": "Thoughts of harming myself",
 }
 SUNBURN_LABELS = {"none": "None", "mild": "Mild (red)", "severe": "Severe (blistering or painful)"}

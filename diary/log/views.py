@@ -9,7 +9,7 @@ from diary import database
 from diary.access import patient_required
 from diary.care.panels import today_panel
 from diary.clinical.days import EDIT_WINDOW_DAYS, day_problem, earliest_editable, is_editable, local_today
-from diary.clinical.safety import daily_safety_responses
+from diary.clinical.safety import daily_safety_responses, flagged
 from diary.extensions import db
 from diary.log import bp
 from diary.log.dose_check import prescribed_dose_for
@@ -21,7 +21,7 @@ from diary.log.entries import (
     prescribed_dose_on,
     save_entry,
 )
-from diary.log.forms import EntryForm
+from diary.log.forms import SYMPTOM_LABELS, EntryForm
 from diary.log.pages import remembered_page
 
 HISTORY_PAGE_DAYS = 14
@@ -91,7 +91,8 @@ def _dose_confirmed(form: EntryForm, values: dict) -> bool:
     """A dose far from the prescription in force that day is asked about before it is kept (0, a missed
     dose, and no dose are never asked about)."""
     prescribed = prescribed_dose_for(current_user, form.day.data) if values["dose_mg"] else None
-    return form.check_dose(prescribed, answers_need_care=bool(daily_safety_responses(values)))
+    # Advice alone (joint pain) does not hold the question back; a sign that needs care today does.
+    return form.check_dose(prescribed, answers_need_care=bool(flagged(daily_safety_responses(values))))
 
 
 def _saved_page(result, today: date) -> str:
@@ -184,4 +185,5 @@ def history():
         has_newer=page > 1,
         has_older=earliest is not None and earliest < first,
         today=today,
+        symptom_labels=SYMPTOM_LABELS,
     )

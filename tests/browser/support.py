@@ -38,7 +38,16 @@ KEYBOARD_EMAIL = "keys@patient.example"
 WEIGHT_EMAIL = "weight@patient.example"
 WRITER_EMAIL = "writer@patient.example"
 CRISIS_EMAIL = "crisis@patient.example"
-OWN_ACCOUNTS = [NEW_PATIENT_EMAIL, NO_JS_EMAIL, KEYBOARD_EMAIL, WEIGHT_EMAIL, WRITER_EMAIL, CRISIS_EMAIL]
+CHANGED_EMAIL = "changed@patient.example"  # shares with the demo clinician, then takes an answer back
+OWN_ACCOUNTS = [
+    NEW_PATIENT_EMAIL,
+    NO_JS_EMAIL,
+    KEYBOARD_EMAIL,
+    WEIGHT_EMAIL,
+    WRITER_EMAIL,
+    CRISIS_EMAIL,
+    CHANGED_EMAIL,
+]
 ROLE_EMAILS = {
     "patient": PATIENT_EMAIL,
     "new_patient": NEW_PATIENT_EMAIL,

@@ -14,6 +14,7 @@ from diary.clinical.records import (
     PatientData,
     PregnancyTestRecord,
     Prescription,
+    SafetyEventRecord,
 )
 
 TODAY = date(2026, 6, 30)
@@ -50,6 +51,10 @@ def rules(flags) -> list[str]:
     return [f.rule for f in flags]
 
 
+def event(days_ago: int, rule: str, value: str | None = None, changed_on=None) -> SafetyEventRecord:
+    return SafetyEventRecord(ago(days_ago), rule, value, changed_on)
+
+
 BASE = every_day(60)
 
 
@@ -60,23 +65,72 @@ def test_quiet_month_has_no_flags():
 # --- Daily answers ------------------------------------------------------------------------------------------
 
 
+EVENT_RULES = [
+    "self_harm",
+    "phq9_item9",
+    "headache_vision",
+    "headache_vomiting",
+    "abdominal_pain",
+    "headache",
+    "vision",
+    "nausea_vomiting",
+    "jaundice",
+    "bowel",
+    "rash",
+    "hearing",
+    "pregnancy_positive",
+    "triglycerides_critical",
+]
+
+
+@pytest.mark.parametrize("rule", EVENT_RULES)
+def test_each_safety_event_raises_its_flag_on_its_day(rule):
+    [flag] = flagged(BASE, events=(event(3, rule, "930.0" if rule.startswith("triglycerides") else None),))
+    assert (flag.rule, flag.day, flag.level, flag.changed_on) == (rule, ago(3), RULE_LEVELS[rule], None)
+    assert "changed" not in flag.message
+
+
 @pytest.mark.parametrize(
     ("fields", "rule"),
     [
         ({"self_harm_thoughts": True}, "self_harm"),
         ({"headache": True, "vision": True}, "headache_vision"),
+        ({"headache": True}, "headache"),
         ({"abdominal_pain": True}, "abdominal_pain"),
-        ({"sunburn": "severe"}, "severe_sunburn"),
+        ({"jaundice": True}, "jaundice"),
     ],
 )
-def test_daily_answers_raise_their_flag_on_their_day(fields, rule):
-    [flag] = flagged(with_days(BASE, {3: fields}))
-    assert (flag.rule, flag.day, flag.level) == (rule, ago(3), RULE_LEVELS[rule])
+def test_the_days_answers_alone_raise_no_safety_flag(fields, rule):
+    """Safety flags come from the events written with the answer, never from the answer as it stands."""
+    assert flagged(with_days(BASE, {3: fields})) == []
+    [flag] = flagged(with_days(BASE, {3: fields}), events=(event(3, rule),))
+    assert flag.rule == rule
 
 
-@pytest.mark.parametrize(
-    "fields", [{"headache": True}, {"vision": True}, {"sunburn": "mild"}, {"joint_pain": True}]
-)
+def test_an_answer_changed_later_keeps_the_flag_and_says_when():
+    # The self-harm answer of 5 days ago was taken back 3 days ago: the day's entry no longer has it.
+    [flag] = flagged(BASE, events=(event(5, "self_harm", changed_on=ago(3)),))
+    assert (flag.rule, flag.level, flag.day, flag.changed_on) == ("self_harm", "critical", ago(5), ago(3))
+    assert flag.message == f"Thoughts of self-harm reported — changed by the patient on {ago(3):%-d %b %Y}"
+
+
+def test_event_values_come_back_as_numbers():
+    flags = flagged(BASE, events=(event(2, "phq9_item9", "2"), event(4, "triglycerides_critical", "992.0")))
+    assert [(f.rule, f.value) for f in flags] == [("phq9_item9", 2), ("triglycerides_critical", 992.0)]
+    assert flags[0].message == "PHQ-9 item 9 (thoughts of self-harm): more than half the days"
+    assert flags[1].message == "Triglycerides 992 mg/dL"
+
+
+def test_an_event_of_a_rule_without_a_flag_raises_nothing():
+    assert flagged(BASE, events=(event(2, "joint_pain"), event(2, "made_up"))) == []
+
+
+def test_severe_sunburn_is_computed_from_the_day():
+    [flag] = flagged(with_days(BASE, {3: {"sunburn": "severe"}}))
+    assert (flag.rule, flag.day, flag.level) == ("severe_sunburn", ago(3), "warning")
+
+
+@pytest.mark.parametrize("fields", [{"sunburn": "mild"}, {"joint_pain": True}])
 def test_lesser_answers_raise_nothing(fields):
     assert flagged(with_days(BASE, {3: fields})) == []
 
@@ -90,7 +144,7 @@ def test_lesser_answers_raise_nothing(fields):
         (499, []),
         (500, ["triglycerides_high"]),
         (799, ["triglycerides_high"]),
-        (800, ["triglycerides_critical"]),
+        (800, []),  # critical: from the appointment's safety event (below), not the lab value
     ],
 )
 def test_triglycerides(value, expected):
@@ -98,6 +152,15 @@ def test_triglycerides(value, expected):
     assert rules(flags) == expected
     if flags:
         assert flags[0].value == value and flags[0].day == ago(5)
+
+
+def test_triglycerides_at_the_critical_level_flag_from_their_event():
+    flags = flagged(
+        BASE,
+        labs=(LabRecord(ago(5), triglycerides=800),),
+        events=(event(5, "triglycerides_critical", "800.0"),),
+    )
+    assert [(f.rule, f.level, f.value) for f in flags] == [("triglycerides_critical", "critical", 800.0)]
 
 
 @pytest.mark.parametrize("enzyme", ["alt", "ast"])
@@ -119,13 +182,18 @@ def test_labs_outside_the_window_are_not_flagged():
     [
         ((1, 1, 1, 1, 1, 1, 1, 2, 0), []),  # 9
         ((1, 1, 1, 1, 1, 1, 2, 2, 0), ["phq9_moderate"]),  # 10
-        ((0, 0, 0, 0, 0, 0, 0, 0, 1), ["phq9_item9"]),  # 1, item 9 alone
-        ((1, 1, 1, 1, 1, 1, 1, 2, 1), ["phq9_item9", "phq9_moderate"]),  # 10 with item 9
+        ((0, 0, 0, 0, 0, 0, 0, 0, 1), []),  # 1, item 9 alone: its flag comes from its event (below)
     ],
 )
 def test_phq9(answers, expected):
     flags = flagged(BASE, checkins=(CheckinRecord(ago(2), answers),))
     assert rules(flags) == expected
+
+
+def test_phq9_item9_flags_from_its_event_beside_the_score():
+    checkin = CheckinRecord(ago(2), (1, 1, 1, 1, 1, 1, 1, 2, 1))  # 10 with item 9
+    flags = flagged(BASE, checkins=(checkin,), events=(event(2, "phq9_item9", "1"),))
+    assert rules(flags) == ["phq9_item9", "phq9_moderate"]
 
 
 # --- Dryness run --------------------------------------------------------------------------------------------
@@ -285,7 +353,7 @@ def test_pregnancy_rules_only_for_patients_who_can_get_pregnant():
 
 def test_positive_pregnancy_test_is_critical():
     tests = (PregnancyTestRecord(ago(40), "negative"), PregnancyTestRecord(ago(2), "positive"))
-    flags = flagged(BASE, course=CAN, pregnancy_tests=tests)
+    flags = flagged(BASE, course=CAN, pregnancy_tests=tests, events=(event(2, "pregnancy_positive"),))
     assert [(f.rule, f.level) for f in flags] == [("pregnancy_positive", "critical")]
 
 
@@ -296,18 +364,18 @@ def test_most_severe_first_then_newest_first():
     entries = with_days(
         BASE,
         {
-            20: {"self_harm_thoughts": True},
             10: {"sunburn": "severe"},
-            5: {"abdominal_pain": True},
             13: {"dose_mg": 0.0},
             8: {"dose_mg": 0.0},
             1: {"dose_mg": 0.0},
         },
     )
-    flags = flagged(entries, labs=(LabRecord(ago(7), triglycerides=550),))
+    events = (event(20, "self_harm"), event(5, "abdominal_pain"), event(3, "rash"))
+    flags = flagged(entries, labs=(LabRecord(ago(7), triglycerides=550),), events=events)
     assert [(f.level, f.rule) for f in flags] == [
         ("critical", "abdominal_pain"),
         ("critical", "self_harm"),
+        ("warning", "rash"),
         ("warning", "triglycerides_high"),
         ("warning", "severe_sunburn"),
         ("info", "missed_doses"),
@@ -315,9 +383,12 @@ def test_most_severe_first_then_newest_first():
 
 
 def test_days_outside_the_window_are_not_flagged():
-    entries = with_days(BASE, {35: {"self_harm_thoughts": True}, 0: {"headache": True, "vision": True}})
+    events = (event(35, "self_harm"), event(0, "headache_vision"))
     flags = flags_for(
-        PatientData(entries=tuple(entries), course=COURSE), START, TODAY - timedelta(days=1), TODAY
+        PatientData(entries=tuple(BASE), course=COURSE, events=events),
+        START,
+        TODAY - timedelta(days=1),
+        TODAY,
     )
     assert flags == []
 
