@@ -123,6 +123,22 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
+def renders(monkeypatch):
+    """renders(): how many charts the chart cache has drawn since the test began (it counts its misses)."""
+    from diary import chart_cache
+
+    drawn = []
+    draw = chart_cache.render
+
+    def counted(name: str, data):
+        drawn.append(name)
+        return draw(name, data)
+
+    monkeypatch.setattr(chart_cache, "render", counted)
+    return lambda: len(drawn)
+
+
+@pytest.fixture
 def runner(app: Flask):
     return app.test_cli_runner()
 

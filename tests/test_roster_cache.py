@@ -19,11 +19,26 @@ def ago(days: int):
     return TODAY - timedelta(days=days)
 
 
-def computed_during(action) -> int:
-    """How many patients' rows `action` computed (rather than read from roster_summaries)."""
-    before = roster_cache.COMPUTE_COUNT
-    action()
-    return roster_cache.COMPUTE_COUNT - before
+@pytest.fixture
+def computed_during(monkeypatch):
+    """computed_during(action): how many patients' rows `action` computed (rather than read from
+    roster_summaries)."""
+    computed = []
+    compute = roster_cache.roster
+
+    def counted(patients, today):
+        rows = compute(patients, today)
+        computed.extend(rows)
+        return rows
+
+    monkeypatch.setattr(roster_cache, "roster", counted)
+
+    def during(action) -> int:
+        before = len(computed)
+        action()
+        return len(computed) - before
+
+    return during
 
 
 def summaries(app) -> dict[int, tuple]:
@@ -73,7 +88,7 @@ def every_flag(app, make_patient, make_course):
     return ann, bea, cat
 
 
-def test_rows_read_back_from_summaries_equal_rows_computed_fresh(app, every_flag):
+def test_rows_read_back_from_summaries_equal_rows_computed_fresh(app, every_flag, computed_during):
     with app.app_context():
         patients = db.select(User).where(User.id.in_(every_flag)).order_by(User.id)
         fresh = roster(list(db.session.scalars(patients)), TODAY)
@@ -88,15 +103,26 @@ def test_rows_read_back_from_summaries_equal_rows_computed_fresh(app, every_flag
                 assert type(flag.value) is type(expected.value)
 
 
-def test_a_row_stored_by_other_code_is_recomputed(app, every_flag):
+def test_a_row_stored_by_other_code_is_recomputed(app, every_flag, computed_during):
     with app.app_context():
         patients = db.select(User).where(User.id.in_(every_flag))
         roster_cache.cached_roster(patients, TODAY)
         db.session.commit()
         stored = db.session.get(RosterSummary, every_flag[0])
-        stored.row = stored.row.replace(roster_cache.CODE_VERSION, "an older rule")
+        stored.row = stored.row.replace(roster_cache.APP_VERSION, "an older version")
         db.session.commit()
         assert computed_during(lambda: roster_cache.cached_roster(patients, TODAY)) == 1
+
+
+def test_new_code_recomputes_every_row(app, every_flag, computed_during, monkeypatch):
+    with app.app_context():
+        patients = db.select(User).where(User.id.in_(every_flag))
+        roster_cache.cached_roster(patients, TODAY)
+        db.session.commit()
+        monkeypatch.setattr(roster_cache, "APP_VERSION", "the next deploy")
+        assert computed_during(lambda: roster_cache.cached_roster(patients, TODAY)) == 3
+        db.session.commit()
+        assert computed_during(lambda: roster_cache.cached_roster(patients, TODAY)) == 0
 
 
 @pytest.fixture
@@ -157,7 +183,9 @@ CHANGES = {
 
 
 @pytest.mark.parametrize("change", list(CHANGES))
-def test_each_kind_of_change_recomputes_that_patients_row_and_only_theirs(app, two_patients, change):
+def test_each_kind_of_change_recomputes_that_patients_row_and_only_theirs(
+    app, two_patients, change, computed_during
+):
     ann, bob, clients = two_patients
     assert computed_during(lambda: _patient_list(clients["doc"])) == 2
     before_html, before = _patient_list(clients["doc"]), summaries(app)
@@ -174,7 +202,7 @@ def test_each_kind_of_change_recomputes_that_patients_row_and_only_theirs(app, t
     assert _row_of(html[0], bob) == _row_of(before_html, bob)
 
 
-def test_a_deleted_account_leaves_the_list_without_recomputing_anyone(app, two_patients):
+def test_a_deleted_account_leaves_the_list_without_recomputing_anyone(app, two_patients, computed_during):
     ann, bob, clients = two_patients
     _patient_list(clients["doc"])
     assert post(clients["ann"], "/account/delete", {"delete-password": PASSWORD}).status_code == 302
@@ -184,7 +212,7 @@ def test_a_deleted_account_leaves_the_list_without_recomputing_anyone(app, two_p
     assert set(summaries(app)) == {bob}
 
 
-def test_a_new_day_recomputes_every_row(app, two_patients):
+def test_a_new_day_recomputes_every_row(app, two_patients, computed_during):
     ann, bob, clients = two_patients
     _patient_list(clients["doc"])
     with app.app_context():
@@ -217,7 +245,7 @@ def test_clinicians_on_different_days_each_see_their_own_rows(app, two_patients,
     assert _patient_list(east) == east_first
 
 
-def test_a_warm_list_runs_the_same_statements_for_3_and_30_patients(app, make_clinician):
+def test_a_warm_list_runs_the_same_statements_for_3_and_30_patients(app, make_clinician, computed_during):
     doctor, _code = make_clinician()
     client = app.test_client()
     login(client, "doc@example.com")

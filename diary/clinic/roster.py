@@ -2,7 +2,7 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import and_, func, or_, select
 
@@ -13,9 +13,7 @@ from diary.clinical.records import PatientData
 from diary.database import among
 from diary.extensions import db
 from diary.models import Appointment, Checkin, Course, CourseRevision, Entry, FlagAck, User
-
-# Without an appointment or a course, a review looks back this far (CLINIC: one monthly visit's worth).
-DEFAULT_WINDOW_DAYS = 30
+from diary.windows import since_last_visit
 
 
 @dataclass
@@ -48,12 +46,6 @@ def last_appointments(patient_ids: list[int]) -> dict[int, date]:
         .group_by(Appointment.patient_id)
     )
     return dict(db.session.execute(stmt).all())
-
-
-def window_start(patient: User, last_visit: date | None, course_start: date | None, today: date) -> date:
-    """The default review window: since the last appointment, else since the course began, else 30 days."""
-    start = last_visit or course_start or today - timedelta(days=DEFAULT_WINDOW_DAYS - 1)
-    return min(start, today)
 
 
 def cumulative_mg_per_kg_many(patient_ids: list[int]) -> dict[int, float]:
@@ -135,7 +127,7 @@ def roster(patients: list[User], today: date) -> list[RosterRow]:
     visits = last_appointments(ids)
     course_starts = select(Course.patient_id, Course.start_date).where(among(Course.patient_id, ids))
     starts = dict(db.session.execute(course_starts).all())
-    windows = {p.id: window_start(p, visits.get(p.id), starts.get(p.id), today) for p in patients}
+    windows = {p.id: since_last_visit(visits.get(p.id), starts.get(p.id), today) for p in patients}
     data = load_patient_data_many(ids, windows, end=today)
     cumulative = cumulative_mg_per_kg_many(ids)
     phq = latest_checkins(ids)
