@@ -6,6 +6,9 @@ export FLASK_APP := diary
 
 .PHONY: run test lint format serve migrate demo bench clean
 
+# The app runs as production unless told otherwise; these targets serve and seed a local development copy.
+run demo migrate: export FLASK_CONFIG := development
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
