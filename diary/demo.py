@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import func, insert, select
 
+from diary.auth.clinicians import create_clinician
 from diary.auth.passwords import hash_password
 from diary.clinical.days import local_today
-from diary.commands import create_clinician
 from diary.extensions import db
 from diary.models import Appointment, Checkin, Course, CourseRevision, Entry, PregnancyTest, Role, Share, User
 

@@ -22,8 +22,8 @@ from sqlalchemy.engine import make_url
 
 from config import TestingConfig
 from diary import create_app
+from diary.auth.clinicians import create_clinician
 from diary.auth.passwords import hash_password
-from diary.commands import create_clinician
 from diary.extensions import db
 from diary.models import Course, CourseRevision, Role, Share, User
 
