@@ -4,9 +4,9 @@ whose data changed, and for everyone when the day moves."""
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD, count_statements, login, post
+from conftest import PASSWORD, count_statements, login, post, today
 from test_clinic import _seed_patients
-from test_diary import TODAY, save
+from test_diary import save
 
 from diary.clinic import roster_cache
 from diary.clinic.roster import roster
@@ -16,7 +16,7 @@ from diary.models import Appointment, Checkin, Entry, FlagAck, PregnancyTest, Ro
 
 
 def ago(days: int):
-    return TODAY - timedelta(days=days)
+    return today() - timedelta(days=days)
 
 
 @pytest.fixture
@@ -91,12 +91,12 @@ def every_flag(app, make_patient, make_course):
 def test_rows_read_back_from_summaries_equal_rows_computed_fresh(app, every_flag, computed_during):
     with app.app_context():
         patients = db.select(User).where(User.id.in_(every_flag)).order_by(User.id)
-        fresh = roster(list(db.session.scalars(patients)), TODAY)
+        fresh = roster(list(db.session.scalars(patients)), today())
         assert {flag.rule for row in fresh for flag in row.flags} == set(RULE_LEVELS) - {"abdominal_pain"}
-        assert computed_during(lambda: roster_cache.cached_roster(patients, TODAY)) == 3
+        assert computed_during(lambda: roster_cache.cached_roster(patients, today())) == 3
         db.session.commit()
         stored = []
-        assert computed_during(lambda: stored.extend(roster_cache.cached_roster(patients, TODAY))) == 0
+        assert computed_during(lambda: stored.extend(roster_cache.cached_roster(patients, today()))) == 0
         assert stored == fresh
         for read, computed in zip(stored, fresh, strict=True):
             for flag, expected in zip(read.flags, computed.flags, strict=True):
@@ -106,23 +106,23 @@ def test_rows_read_back_from_summaries_equal_rows_computed_fresh(app, every_flag
 def test_a_row_stored_by_other_code_is_recomputed(app, every_flag, computed_during):
     with app.app_context():
         patients = db.select(User).where(User.id.in_(every_flag))
-        roster_cache.cached_roster(patients, TODAY)
+        roster_cache.cached_roster(patients, today())
         db.session.commit()
         stored = db.session.get(RosterSummary, every_flag[0])
         stored.row = stored.row.replace(roster_cache.APP_VERSION, "an older version")
         db.session.commit()
-        assert computed_during(lambda: roster_cache.cached_roster(patients, TODAY)) == 1
+        assert computed_during(lambda: roster_cache.cached_roster(patients, today())) == 1
 
 
 def test_new_code_recomputes_every_row(app, every_flag, computed_during, monkeypatch):
     with app.app_context():
         patients = db.select(User).where(User.id.in_(every_flag))
-        roster_cache.cached_roster(patients, TODAY)
+        roster_cache.cached_roster(patients, today())
         db.session.commit()
         monkeypatch.setattr(roster_cache, "APP_VERSION", "the next deploy")
-        assert computed_during(lambda: roster_cache.cached_roster(patients, TODAY)) == 3
+        assert computed_during(lambda: roster_cache.cached_roster(patients, today())) == 3
         db.session.commit()
-        assert computed_during(lambda: roster_cache.cached_roster(patients, TODAY)) == 0
+        assert computed_during(lambda: roster_cache.cached_roster(patients, today())) == 0
 
 
 @pytest.fixture
@@ -217,7 +217,7 @@ def test_a_new_day_recomputes_every_row(app, two_patients, computed_during):
     _patient_list(clients["doc"])
     with app.app_context():
         patients = db.select(User).where(User.id.in_([ann, bob]))
-        tomorrow = TODAY + timedelta(days=1)
+        tomorrow = today() + timedelta(days=1)
         rows = []
         assert computed_during(lambda: rows.extend(roster_cache.cached_roster(patients, tomorrow))) == 2
         db.session.commit()
@@ -270,5 +270,5 @@ def test_a_row_for_an_account_deleted_meanwhile_is_not_kept_and_the_list_still_a
 
     gone = User(id=987_654, email="gone@example.com", data_version=3)
     with app.test_request_context("/clinic/"):
-        roster_cache._store([RosterRow(patient=gone, since=TODAY, days_elapsed=1, days_logged=0)], TODAY)
+        roster_cache._store([RosterRow(patient=gone, since=today(), days_elapsed=1, days_logged=0)], today())
     assert summaries(app) == {}
