@@ -163,7 +163,9 @@ def bench_app(database_url: str):
     from config import DevelopmentConfig
     from diary import create_app
 
-    config = type("BenchConfig", (DevelopmentConfig,), {"SQLALCHEMY_DATABASE_URI": database_url})
+    # The key given here, never the instance/secret_key a development server would make.
+    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET_KEY}
+    config = type("BenchConfig", (DevelopmentConfig,), settings)
     return create_app(config)
 
 
