@@ -6,6 +6,9 @@ export FLASK_APP := diary
 
 .PHONY: run test lint format serve migrate demo bench clean
 
+# The app runs as production unless told otherwise; these targets serve and seed a local development copy.
+run demo migrate: export FLASK_CONFIG := development
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -28,12 +31,13 @@ demo: migrate
 run: demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-## Lint, static analysis and the whole test suite
+## Lint, static analysis and the whole test suite, in TEST_WORKERS processes (the browser tests on one of them)
+TEST_WORKERS ?= 2
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive diary
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

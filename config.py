@@ -1,6 +1,14 @@
-"""Configuration classes; `diary.create_app` picks one from FLASK_CONFIG or takes one directly."""
+"""Configuration classes; `diary.create_app` takes one directly, or picks one by name from FLASK_CONFIG:
+production unless it names another. Development and testing are always chosen explicitly (the Makefile's
+run, demo and migrate targets set FLASK_CONFIG=development; the tests build their app from TestingConfig).
+
+No configuration a server can start with has a secret written here: production refuses to start without
+SECRET_KEY, development makes a random one once and keeps it in instance/secret_key, and testing draws a new
+one in every process.
+"""
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -52,16 +60,48 @@ class Config:
     PREFERRED_URL_SCHEME = "https"
     DEMO_ALLOWED = True
 
+    @classmethod
+    def init_app(cls, app) -> None:
+        """Settings that need the app itself (create_app calls this after loading the class)."""
+
+
+def kept_secret(path: Path) -> str:
+    """The secret kept in `path`, made at random (readable by its owner only) the first time it is asked for.
+
+    Two processes starting at once (the development server and its reloader) agree on one: the secret is
+    written to a file of its own and linked into place, which never replaces a secret already there.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+            file.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
 
 class DevelopmentConfig(Config):
-    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"  # noqa: S105 - local development only
     SESSION_COOKIE_SECURE = False
     PREFERRED_URL_SCHEME = "http"
+    # SECRET_KEY from the environment, else a random one made on the first run and kept here, so sessions
+    # survive restarts of the development server without any key being written in the code.
+    SECRET_KEY_FILE = INSTANCE_DIR / "secret_key"
+
+    @classmethod
+    def init_app(cls, app) -> None:
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = kept_secret(Path(app.config["SECRET_KEY_FILE"]))
 
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-not-secret"  # noqa: S105
+    # A new key in every process: no test needs a known one (each signs its own cookies).
+    SECRET_KEY = secrets.token_hex(32)
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")
     SESSION_COOKIE_SECURE = False
     PREFERRED_URL_SCHEME = "http"

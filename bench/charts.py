@@ -14,9 +14,9 @@ Measured per chart:
 - bare: the baseline, drawn and saved as PNG;
 - app: `diary.charts.render` (build the Figure, draw, encode) from ChartData already in memory;
 - draw ratio: app and bare drawn on the Agg canvas without encoding (the app's PNG encoder is its own);
-- cold: what a chart request costs on a miss — data stamp, load the patient's data, build ChartData, render,
-  store (chart_png with a fresh stamp each time);
-- warm: a chart request on a hit — data stamp + chart_png (two SQL statements, no drawing).
+- cold: what a chart request costs on a miss — data version, load the patient's data, build ChartData, render,
+  store (chart_png under a data version no patient has, a new one each time);
+- warm: a chart request on a hit — data version + chart_png (two SQL statements, no drawing).
 
 Writes the run into bench/RESULTS.md between the "bench/charts.py" markers (latest first, last 5 kept).
 """
@@ -48,7 +48,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from config import Config  # noqa: E402
 from diary import create_app  # noqa: E402
 from diary.care.records import load_patient_data  # noqa: E402
-from diary.chart_cache import chart_png, data_stamp  # noqa: E402
+from diary.chart_cache import chart_png  # noqa: E402
 from diary.charts import CHART_NAMES, ChartData, build_figure, render, style  # noqa: E402
 from diary.charts.data import DayGrid, rolling_mean, x_of  # noqa: E402
 from diary.clinical import phq9  # noqa: E402
@@ -227,6 +227,10 @@ def alternate(calls: dict[str, Callable[[], object]], repeat: int) -> dict[str, 
     return medians
 
 
+def data_version(patient_id: int) -> int:
+    return db.session.scalar(db.select(User.data_version).where(User.id == patient_id))
+
+
 def run(repeat: int, warm_repeat: int) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="bench-charts-"))
     config = type(
@@ -247,8 +251,8 @@ def run(repeat: int, warm_repeat: int) -> dict:
 
         def cold(name=name, misses=misses):
             with app.test_request_context():
-                stamp = f"{data_stamp(patient)}|bench-miss-{next(misses)}"  # a new stamp: always a miss
-                chart_png(patient, name, window, stamp, lambda: chart_data(patient, window, today))
+                data_version(patient)  # read as a request does, then a version never stored: always a miss
+                chart_png(patient, name, window, -next(misses), lambda: chart_data(patient, window, today))
 
         paint = alternate(
             {
@@ -263,13 +267,15 @@ def run(repeat: int, warm_repeat: int) -> dict:
 
         def warm_fetch(name=name):
             with app.test_request_context():
-                chart_png(patient, name, window, data_stamp(patient), lambda: 1 / 0)  # a miss would raise
+                chart_png(patient, name, window, data_version(patient), lambda: 1 / 0)  # a miss would raise
 
         with app.test_request_context():  # the miss that fills the cache
-            chart_png(patient, name, window, data_stamp(patient), lambda: chart_data(patient, window, today))
+            chart_png(
+                patient, name, window, data_version(patient), lambda: chart_data(patient, window, today)
+            )
         warm = alternate({"warm": warm_fetch}, warm_repeat)
         with app.test_request_context():
-            size = len(chart_png(patient, name, window, data_stamp(patient), lambda: 1 / 0))
+            size = len(chart_png(patient, name, window, data_version(patient), lambda: 1 / 0))
         rows.append({"name": name, **paint, **warm, "bytes": size})
         gc.collect()
     with app.app_context():
@@ -325,7 +331,7 @@ def verdicts(result: dict) -> list[str]:
         f"- app cold render ≤ {GOALS['ratio']} × bare: worst chart {worst_ratio:.2f}, all six together"
         f" {total_ratio:.2f} (wall clock {wall_ratio:.2f}) — {say(worst_ratio <= GOALS['ratio'])};"
         f" drawing alone, without the PNG encoders, {draw_ratio:.2f} × bare",
-        f"- six charts cold through the cache (stamp, load, build, render, store), one after another:"
+        f"- six charts cold through the cache (data version, load, build, render, store), one after another:"
         f" {page:.2f} s wall, {page_cpu:.2f} s CPU (the charts' share of the review page's"
         f" ≤ {GOALS['page_s']} s; the page itself is timed by the HTTP bench)",
     ]

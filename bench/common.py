@@ -163,7 +163,9 @@ def bench_app(database_url: str):
     from config import DevelopmentConfig
     from diary import create_app
 
-    config = type("BenchConfig", (DevelopmentConfig,), {"SQLALCHEMY_DATABASE_URI": database_url})
+    # The key given here, never the instance/secret_key a development server would make.
+    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET_KEY}
+    config = type("BenchConfig", (DevelopmentConfig,), settings)
     return create_app(config)
 
 
@@ -379,8 +381,8 @@ def seed_clinic(app, patients: int, days: int, today: date, *, blank_recent: int
     appointments with labs. Everyone's password is PASSWORD. Returns the emails and ids."""
     from sqlalchemy import insert
 
+    from diary.auth.clinicians import create_clinician
     from diary.auth.passwords import hash_password
-    from diary.commands import create_clinician
     from diary.extensions import db
     from diary.models import Appointment, Checkin, Course, CourseRevision, Entry, Role, Share, User
 

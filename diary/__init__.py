@@ -12,9 +12,14 @@ def create_app(config: type | str | None = None) -> Flask:
     app = Flask(
         __name__, template_folder="../templates", static_folder="../static", instance_relative_config=True
     )
-    app.config.from_object(_config_class(config))
+    config_class = _config_class(config)
+    app.config.from_object(config_class)
+    config_class.init_app(app)
     if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set (for example in the environment) outside development.")
+        raise RuntimeError(
+            "SECRET_KEY must be set in the environment: production is the default configuration"
+            " (FLASK_CONFIG=development for a local server)."
+        )
     os.makedirs(app.instance_path, exist_ok=True)
 
     from diary import commands, database, errors, navigation, security
@@ -32,7 +37,8 @@ def create_app(config: type | str | None = None) -> Flask:
 def _config_class(config: type | str | None) -> type:
     if isinstance(config, type):
         return config
-    name = config or os.environ.get("FLASK_CONFIG", "development")
+    # Production unless told otherwise: a server started without FLASK_CONFIG must not run as development.
+    name = config or os.environ.get("FLASK_CONFIG") or "production"
     try:
         return config_module.CONFIGS[name]
     except KeyError:

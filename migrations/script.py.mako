@@ -15,6 +15,10 @@ down_revision = ${repr(down_revision)}
 branch_labels = ${repr(branch_labels)}
 depends_on = ${repr(depends_on)}
 
+# A batch_alter_table on SQLite rebuilds the table and silently drops its triggers (users.data_version, the
+# append-only guards): after it, call diary.triggers.recreate_data_version_triggers(op, table). See
+# diary/triggers.py; tests/test_triggers.py lists every trigger after upgrade.
+
 
 def upgrade():
     ${upgrades if upgrades else "pass"}

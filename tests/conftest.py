@@ -4,6 +4,10 @@ clients, and factories for patients and clinicians.
 Every test that takes `app` runs once per backend. PostgreSQL comes from TEST_DATABASE_URL (a server URL: the
 suite creates and drops its own database there). With CI set, a missing or unreachable PostgreSQL fails
 the run.
+
+`make test` runs the suite in parallel (pytest-xdist): each worker is its own process with its own session
+fixtures — its SQLite template under its own temporary directory, its own PostgreSQL database (named after
+the worker), its own Hypothesis example database — so workers share nothing but the PostgreSQL server.
 """
 
 import os
@@ -11,25 +15,60 @@ import re
 import shutil
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from config import TestingConfig
 from diary import create_app
+from diary.auth.clinicians import create_clinician
 from diary.auth.passwords import hash_password
-from diary.commands import create_clinician
+from diary.clinical.days import local_today
 from diary.extensions import db
 from diary.models import Course, CourseRevision, Role, Share, User
 
 PASSWORD = "correct horse battery"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL or os.environ.get("CI") else ["sqlite"]
+# "gw0", "gw1", … under pytest-xdist; "main" when the suite runs in one process.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+# Hypothesis keeps failing examples to replay them first next time: one directory per worker, so two
+# processes never write the same files.
+settings.register_profile(
+    "suite", database=DirectoryBasedExampleDatabase(Path(".hypothesis") / f"examples-{WORKER}")
+)
+settings.load_profile("suite")
+
+
+def today() -> date:
+    """The test accounts' today (they live in UTC), read when a test needs it: never once at import, so a
+    run that crosses midnight, or a worker that collected its tests earlier, agrees with the app."""
+    return local_today("UTC")
+
+
+def yesterday() -> date:
+    return today() - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Day:
+    """A day `offset` days from today in a parametrize list (made at import): str() is its ISO date on the
+    day the test runs."""
+
+    offset: int
+
+    def __str__(self) -> str:
+        return (today() + timedelta(days=self.offset)).isoformat()
 
 
 def make_app(database_url: str, **overrides) -> Flask:
@@ -62,7 +101,7 @@ def postgres_database() -> Iterator[str]:
     if not PG_URL:
         pytest.fail("CI is set but TEST_DATABASE_URL is not: PostgreSQL tests must not be skipped on CI.")
     server = make_url(PG_URL).set(drivername="postgresql+psycopg")
-    name = f"diary_test_{uuid.uuid4().hex[:10]}"
+    name = f"diary_test_{WORKER}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -120,6 +159,22 @@ def app(database_url: str) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """renders(): how many charts the chart cache has drawn since the test began (it counts its misses)."""
+    from diary import chart_cache
+
+    drawn = []
+    draw = chart_cache.render
+
+    def counted(name: str, data):
+        drawn.append(name)
+        return draw(name, data)
+
+    monkeypatch.setattr(chart_cache, "render", counted)
+    return lambda: len(drawn)
 
 
 @pytest.fixture

@@ -10,11 +10,10 @@ belongs to neither A nor B. Each role has its own signed-in client.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from conftest import login
+from conftest import login, today, yesterday
 from flask import Flask
 from flask.testing import FlaskClient
 
-from diary.clinical.days import local_today
 from diary.extensions import db
 from diary.models import (
     Appointment,
@@ -30,8 +29,6 @@ from diary.models import (
 ROLES = ("anonymous", "patient_a", "patient_b", "clinician_a", "clinician_x")
 XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
 SQL = "Robert'); DROP TABLE entries;--"
-TODAY = local_today("UTC")
-YESTERDAY = TODAY - timedelta(days=1)
 
 
 @dataclass
@@ -57,26 +54,26 @@ def build_world(app: Flask, make_patient, make_clinician, make_course) -> World:
     c = make_patient("c@example.com")
     doc_a, code_a = make_clinician("doc-a@example.com", name="Dr. A")
     doc_x, _ = make_clinician("doc-x@example.com", name="Dr. X")
-    make_course(a, TODAY - timedelta(days=40), can_get_pregnant=True)
+    make_course(a, today() - timedelta(days=40), can_get_pregnant=True)
     with app.app_context():
         share_a = Share(patient_id=a, clinician_id=doc_a)
         share_c = Share(patient_id=c, clinician_id=doc_x)
         db.session.add_all([share_a, share_c])
-        db.session.add(Entry(patient_id=a, day=TODAY, dose_mg=40, mood=7, notes=XSS, sunburn="none"))
-        edited = Entry(patient_id=a, day=YESTERDAY, dose_mg=40, mood=5, notes=SQL, sunburn="none")
+        db.session.add(Entry(patient_id=a, day=today(), dose_mg=40, mood=7, notes=XSS, sunburn="none"))
+        edited = Entry(patient_id=a, day=yesterday(), dose_mg=40, mood=5, notes=SQL, sunburn="none")
         db.session.add(edited)
-        db.session.add(Entry(patient_id=b, day=TODAY, dose_mg=20, mood=3, notes=XSS, sunburn="mild"))
+        db.session.add(Entry(patient_id=b, day=today(), dose_mg=20, mood=3, notes=XSS, sunburn="mild"))
         db.session.flush()
         db.session.add(EntryRevision(entry_id=edited.id, changed_by_id=a, previous={"mood": 2, "notes": ""}))
-        db.session.add(Checkin(patient_id=a, day=YESTERDAY, **{f"q{n}": 1 for n in range(1, 10)}))
-        db.session.add(PregnancyTest(patient_id=a, day=YESTERDAY, result="negative", recorded_by_id=a))
+        db.session.add(Checkin(patient_id=a, day=yesterday(), **{f"q{n}": 1 for n in range(1, 10)}))
+        db.session.add(PregnancyTest(patient_id=a, day=yesterday(), result="negative", recorded_by_id=a))
         db.session.add(
-            Appointment(patient_id=a, clinician_id=doc_a, day=YESTERDAY, triglycerides=150, notes=XSS)
+            Appointment(patient_id=a, clinician_id=doc_a, day=yesterday(), triglycerides=150, notes=XSS)
         )
-        db.session.add(SafetyAlert(patient_id=a, day=TODAY, rule="self_harm", source="entry"))
-        db.session.add(SafetyAlert(patient_id=a, day=TODAY, rule="hearing", source="entry"))
+        db.session.add(SafetyAlert(patient_id=a, day=today(), rule="self_harm", source="entry"))
+        db.session.add(SafetyAlert(patient_id=a, day=today(), rule="hearing", source="entry"))
         db.session.add(
-            FlagAck(patient_id=a, clinician_id=doc_a, rule="hearing", day=TODAY, action="other", note=XSS)
+            FlagAck(patient_id=a, clinician_id=doc_a, rule="hearing", day=today(), action="other", note=XSS)
         )
         db.session.commit()
         share_ids = share_a.id, share_c.id

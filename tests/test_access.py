@@ -16,8 +16,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import csrf_token
-from security_world import ROLES, TODAY, XSS, YESTERDAY, World, snapshot
+from conftest import csrf_token, today, yesterday
+from security_world import ROLES, XSS, World, snapshot
 
 from config import TestingConfig
 from diary import create_app
@@ -69,14 +69,17 @@ EXPECTED = {
 PARAMS = {
     "patient_id": lambda w: w.a,
     "share_id": lambda w: w.share_a,
-    "day": lambda w: YESTERDAY.isoformat(),
+    "day": lambda w: yesterday().isoformat(),
     "name": lambda w: "mood",
     "filename": lambda w: "css/app.css",
 }
 # Query strings a page needs to show something (else it is tried without one).
 QUERY = {
-    "clinic.chart": lambda w: {"start": (TODAY - timedelta(days=30)).isoformat(), "end": TODAY.isoformat()},
-    "care.chart": lambda w: {"start": (TODAY - timedelta(days=30)).isoformat(), "end": TODAY.isoformat()},
+    "clinic.chart": lambda w: {
+        "start": (today() - timedelta(days=30)).isoformat(),
+        "end": today().isoformat(),
+    },
+    "care.chart": lambda w: {"start": (today() - timedelta(days=30)).isoformat(), "end": today().isoformat()},
 }
 # Ids that exist but belong to nobody signed in here (or to no row at all): every role must get 404.
 FORGED = {

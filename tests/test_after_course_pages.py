@@ -6,14 +6,12 @@ on /today."""
 from datetime import timedelta
 
 import pytest
-from conftest import login, post
+from conftest import login, post, today
 
-from diary.clinical.days import local_today
 from diary.extensions import db
 from diary.models import Entry, PregnancyTest
 
-TODAY = local_today("UTC")
-PLANNED_END = TODAY - timedelta(days=20)
+PLANNED_END = today() - timedelta(days=20)
 METHODS = {"contraception_primary": "iud", "contraception_secondary": "male_condom"}
 
 
@@ -30,17 +28,17 @@ def past_the_end(app, make_patient, make_clinician, share, make_course):
     doctor, _code = make_clinician()
     share(patient, doctor)
     make_course(
-        patient, TODAY - timedelta(days=150), 60, 40, can_get_pregnant=True, end_date=PLANNED_END, **METHODS
+        patient, today() - timedelta(days=150), 60, 40, can_get_pregnant=True, end_date=PLANNED_END, **METHODS
     )
 
     def dose_until(last: int) -> None:
         with app.app_context():
             db.session.add_all(
-                Entry(patient_id=patient, day=TODAY - timedelta(days=n), dose_mg=40)
+                Entry(patient_id=patient, day=today() - timedelta(days=n), dose_mg=40)
                 for n in range(30, last - 1, -1)
             )
             db.session.add(
-                PregnancyTest(patient_id=patient, day=TODAY - timedelta(days=31), result="negative")
+                PregnancyTest(patient_id=patient, day=today() - timedelta(days=31), result="negative")
             )
             db.session.commit()
 
@@ -55,7 +53,7 @@ def test_blood_donation_counts_from_the_last_dose_ten_days_past_the_planned_end(
     dose_until(10)  # the last dose 10 days ago, 10 days after the planned end
     html = client.get("/today").get_data(as_text=True)
     assert "Your course is finished" in html
-    last_dose = TODAY - timedelta(days=10)
+    last_dose = today() - timedelta(days=10)
     assert f"give blood again from <strong>{long_date(last_dose + timedelta(days=30))}</strong>" in html
     assert long_date(PLANNED_END + timedelta(days=30)) not in html
     course = client.get("/course").get_data(as_text=True)
@@ -71,14 +69,14 @@ def test_while_dosing_past_the_planned_end_the_reminders_go_on(past_the_end):
     assert "Your course is finished" not in html
     assert "a pregnancy test is due" in html  # 31 days since the last negative test
     assert "Answer the monthly check-in" in html
-    post(client, "/course/pregnancy-tests", {"test_day": TODAY.isoformat(), "result": "negative"})
+    post(client, "/course/pregnancy-tests", {"test_day": today().isoformat(), "result": "negative"})
     assert "pick up your prescription by" in client.get("/today").get_data(as_text=True)
 
 
 def test_the_positive_test_banner_stays_while_doses_are_logged(past_the_end):
     dose_until, client, _clinician, _review = past_the_end
     dose_until(0)
-    post(client, "/course/pregnancy-tests", {"test_day": TODAY.isoformat(), "result": "positive"})
+    post(client, "/course/pregnancy-tests", {"test_day": today().isoformat(), "result": "positive"})
     assert "Stop taking isotretinoin now" in client.get("/today").get_data(as_text=True)
 
 
@@ -109,7 +107,7 @@ def test_a_course_without_two_methods_is_a_warning_for_the_clinician(
     doctor, _code = make_clinician()
     share(patient, doctor)
     make_course(
-        patient, TODAY - timedelta(days=20), 60, 40, can_get_pregnant=True, contraception_primary="iud"
+        patient, today() - timedelta(days=20), 60, 40, can_get_pregnant=True, contraception_primary="iud"
     )
     clinician = app.test_client()
     login(clinician, "doc@example.com")
@@ -118,12 +116,12 @@ def test_a_course_without_two_methods_is_a_warning_for_the_clinician(
 
 
 def test_what_to_avoid_is_on_the_course_page_during_treatment(app, patient_client):
-    end = TODAY + timedelta(days=60)
+    end = today() + timedelta(days=60)
     post(
         patient_client,
         "/course",
         {
-            "start_date": (TODAY - timedelta(days=30)).isoformat(),
+            "start_date": (today() - timedelta(days=30)).isoformat(),
             "weight_kg": "60",
             "daily_dose_mg": "40",
             "target_mg_per_kg": "135",

@@ -3,13 +3,10 @@
 from datetime import timedelta
 
 import pytest
-from conftest import login, post
+from conftest import Day, login, post, today
 
-from diary.clinical.days import local_today
 from diary.extensions import db
 from diary.models import Appointment, Course, CourseRevision, PregnancyTest
-
-TODAY = local_today("UTC")
 
 
 @pytest.fixture
@@ -18,7 +15,7 @@ def visit(app, make_patient, make_clinician, share, make_course):
     patient_id = make_patient()
     clinician_id, _code = make_clinician()
     share(patient_id, clinician_id)
-    make_course(patient_id, TODAY - timedelta(days=40), 60, 40, can_get_pregnant=True)
+    make_course(patient_id, today() - timedelta(days=40), 60, 40, can_get_pregnant=True)
     client = app.test_client()
     login(client, "doc@example.com")
     return client, f"/clinic/patients/{patient_id}/appointments/new"
@@ -31,7 +28,7 @@ def test_appointment_with_labs_and_dose_change_is_kept_with_history(app, visit):
         client,
         url,
         {
-            "day": TODAY.isoformat(),
+            "day": today().isoformat(),
             "weight_kg": "62",
             "new_dose_mg": "60",
             "triglycerides": "180",
@@ -52,10 +49,10 @@ def test_appointment_with_labs_and_dose_change_is_kept_with_history(app, visit):
 
 def test_pregnancy_test_is_recorded_for_a_patient_who_can_get_pregnant(app, visit):
     client, url = visit
-    post(client, url, {"day": TODAY.isoformat(), "pregnancy_test_result": "negative"})
+    post(client, url, {"day": today().isoformat(), "pregnancy_test_result": "negative"})
     with app.app_context():
         test = db.session.scalar(db.select(PregnancyTest))
-        assert (test.day, test.result) == (TODAY, "negative")
+        assert (test.day, test.result) == (today(), "negative")
 
 
 @pytest.mark.parametrize(
@@ -65,13 +62,13 @@ def test_pregnancy_test_is_recorded_for_a_patient_who_can_get_pregnant(app, visi
         ("alt", "-4", "1 to 10000"),
         ("weight_kg", "500", "20 to 300"),
         ("new_dose_mg", "abc", "Not a valid decimal"),
-        ("day", (TODAY + timedelta(days=1)).isoformat(), "future"),
+        ("day", Day(1), "future"),
         ("pregnancy_test_result", "maybe", "Not a valid choice"),
     ],
 )
 def test_bad_values_are_explained_kept_and_nothing_is_stored(app, visit, field, value, message):
     client, url = visit
-    data = {"day": TODAY.isoformat(), "hdl": "55", "notes": "keep this note", field: value}
+    data = {"day": today().isoformat(), "hdl": "55", "notes": "keep this note", field: str(value)}
     response = post(client, url, data)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -87,4 +84,4 @@ def test_another_clinician_cannot_record_for_the_patient(app, visit, make_clinic
     other = app.test_client()
     login(other, "other@example.com")
     assert other.get(url).status_code == 404
-    assert post(other, url, {"day": TODAY.isoformat()}).status_code == 404
+    assert post(other, url, {"day": today().isoformat()}).status_code == 404

@@ -4,33 +4,35 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import post
+from conftest import Day, post, today
 from sqlalchemy import event
 
 from diary.care.records import load_patient_data, load_patient_data_many
-from diary.clinical.days import local_today
 from diary.clinical.dose import prescription_on
 from diary.clinical.flags import flags_for
 from diary.demo import seed_demo
 from diary.extensions import db
 from diary.models import Checkin, Course, CourseRevision, Entry, PregnancyTest, SafetyAlert, User
 
-TODAY = local_today("UTC")
 
-COURSE = {
-    "start_date": (TODAY - timedelta(days=30)).isoformat(),
-    "weight_kg": "62.5",
-    "daily_dose_mg": "40",
-    "target_mg_per_kg": "135",
-    "end_date": "",
-}
+def course_form() -> dict[str, str]:
+    """The course form as a patient fills it in, starting 30 days ago."""
+    return {
+        "start_date": (today() - timedelta(days=30)).isoformat(),
+        "weight_kg": "62.5",
+        "daily_dose_mg": "40",
+        "target_mg_per_kg": "135",
+        "end_date": "",
+    }
+
+
 PREGNANCY_WORDS = ("iPLEDGE", "pregnan", "birth control", "contraception", "pick up")
 # iPLEDGE: two methods of birth control, at least one primary (codes from diary/clinical/contraception.py).
 METHODS = {"contraception_primary": "iud", "contraception_secondary": "male_condom"}
 
 
 def set_up(client, **fields):
-    return post(client, "/course", {**COURSE, **fields})
+    return post(client, "/course", {**course_form(), **fields})
 
 
 def courses(app) -> list[tuple]:
@@ -58,7 +60,7 @@ def add_entries(app, email: str, days: range, dose: float | None = 40.0, **field
         patient = db.session.scalar(db.select(User).where(User.email == email))
         for n in days:
             db.session.add(
-                Entry(patient_id=patient.id, day=TODAY - timedelta(days=n), dose_mg=dose, **fields)
+                Entry(patient_id=patient.id, day=today() - timedelta(days=n), dose_mg=dose, **fields)
             )
         db.session.commit()
 
@@ -78,7 +80,7 @@ def test_setting_up_a_course_stores_it_with_its_first_revision(app, patient_clie
     response = set_up(patient_client)
     assert response.status_code == 302 and response.location.endswith("/course")
     assert courses(app) == [(62.5, 40.0, 135.0, False)]
-    assert revisions(app) == [(TODAY - timedelta(days=30), 40.0, 62.5)]
+    assert revisions(app) == [(today() - timedelta(days=30), 40.0, 62.5)]
     html = patient_client.get("/course").get_data(as_text=True)
     assert "Your course is set up." in html and "From " in html and "40 mg a day" in html
 
@@ -94,24 +96,20 @@ def test_setting_up_a_course_stores_it_with_its_first_revision(app, patient_clie
         ("daily_dose_mg", "", "Enter the daily dose your dermatologist prescribed"),
         ("target_mg_per_kg", "99", "Enter a target from 100 to 200 mg/kg."),
         ("target_mg_per_kg", "201", "Enter a target from 100 to 200 mg/kg."),
-        (
-            "end_date",
-            (TODAY - timedelta(days=31)).isoformat(),
-            "The end date can't be before the start date.",
-        ),
+        ("end_date", Day(-31), "The end date can't be before the start date."),
         ("start_date", "2026-02-30", "Not a valid date value."),
-        ("start_date", (TODAY - timedelta(days=5000)).isoformat(), "within the last three years"),
+        ("start_date", Day(-5000), "within the last three years"),
     ],
 )
 def test_bad_course_input_is_refused_beside_the_field_and_the_rest_kept(
     app, patient_client, field, value, message
 ):
-    response = set_up(patient_client, **{field: value}, contraception_primary="Pill")
+    response = set_up(patient_client, **{field: str(value)}, contraception_primary="Pill")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     error = re.search(rf'<p class="error" id="{field}-error">([^<]*)</p>', html)
     assert error and message in error.group(1).replace("&#39;", "'")
-    for other, kept in COURSE.items():
+    for other, kept in course_form().items():
         if other != field and kept:
             assert re.search(rf'name="{other}"[^>]*value="{re.escape(kept)}"', html), other
     assert courses(app) == [] and revisions(app) == []
@@ -119,13 +117,13 @@ def test_bad_course_input_is_refused_beside_the_field_and_the_rest_kept(
 
 def test_changing_the_course_keeps_the_history(app, patient_client):
     set_up(patient_client)
-    yesterday = (TODAY - timedelta(days=1)).isoformat()
+    yesterday = (today() - timedelta(days=1)).isoformat()
     response = set_up(patient_client, daily_dose_mg="60", weight_kg="64", effective_on=yesterday)
     assert response.status_code == 302
     assert courses(app) == [(64.0, 60.0, 135.0, False)]
     assert revisions(app) == [
-        (TODAY - timedelta(days=30), 40.0, 62.5),
-        (TODAY - timedelta(days=1), 60.0, 64.0),
+        (today() - timedelta(days=30), 40.0, 62.5),
+        (today() - timedelta(days=1), 60.0, 64.0),
     ]
     html = patient_client.get("/course").get_data(as_text=True)
     assert html.index("60 mg a day") < html.index("40 mg a day")  # newest first
@@ -133,10 +131,10 @@ def test_changing_the_course_keeps_the_history(app, patient_client):
 
 def test_a_change_cannot_be_dated_before_the_last_one_or_in_the_future(app, patient_client):
     set_up(patient_client)
-    set_up(patient_client, daily_dose_mg="60", effective_on=(TODAY - timedelta(days=3)).isoformat())
+    set_up(patient_client, daily_dose_mg="60", effective_on=(today() - timedelta(days=3)).isoformat())
     for day, message in [
-        (TODAY - timedelta(days=4), "at the earliest"),
-        (TODAY + timedelta(days=1), "future"),
+        (today() - timedelta(days=4), "at the earliest"),
+        (today() + timedelta(days=1), "future"),
     ]:
         response = set_up(patient_client, daily_dose_mg="80", effective_on=day.isoformat())
         assert response.status_code == 422
@@ -145,7 +143,7 @@ def test_a_change_cannot_be_dated_before_the_last_one_or_in_the_future(app, pati
 
 
 def test_today_shows_the_running_dose_total_in_one_line(app, patient_client):
-    set_up(patient_client, weight_kg="50", start_date=(TODAY - timedelta(days=9)).isoformat())
+    set_up(patient_client, weight_kg="50", start_date=(today() - timedelta(days=9)).isoformat())
     add_entries(app, "pat@example.com", range(1, 10))  # 9 days × 40 mg = 360 mg = 7.2 mg/kg
     html = patient_client.get("/today").get_data(as_text=True)
     line = re.search(r'<p class="dose-line">(.*?)</p>', html, re.S).group(1)
@@ -157,7 +155,7 @@ def test_today_shows_the_running_dose_total_in_one_line(app, patient_client):
 
 
 def test_patient_who_cannot_get_pregnant_sees_no_pregnancy_element_anywhere(app, patient_client):
-    set_up(patient_client, end_date=(TODAY + timedelta(days=60)).isoformat())
+    set_up(patient_client, end_date=(today() + timedelta(days=60)).isoformat())
     post(patient_client, "/checkin", {f"q{n}": "0" for n in range(1, 10)})
     for page in ("/today", "/course", "/progress", "/checkin", "/history"):
         html = patient_client.get(page).get_data(as_text=True)
@@ -170,7 +168,7 @@ def test_patient_who_cannot_get_pregnant_sees_no_pregnancy_element_anywhere(app,
         for word in PREGNANCY_WORDS:
             assert word.lower() not in html.lower(), (page, word)
     response = post(
-        patient_client, "/course/pregnancy-tests", {"test_day": TODAY.isoformat(), "result": "negative"}
+        patient_client, "/course/pregnancy-tests", {"test_day": today().isoformat(), "result": "negative"}
     )
     assert response.status_code == 404
     with app.app_context():
@@ -187,7 +185,7 @@ def test_patient_who_can_get_pregnant_records_a_test_and_sees_the_countdown(app,
     set_up(patient_client, can_get_pregnant="y", **METHODS)
     html = patient_client.get("/today").get_data(as_text=True)
     assert "a pregnancy test is due" in html
-    test_day = TODAY - timedelta(days=2)
+    test_day = today() - timedelta(days=2)
     response = post(
         patient_client, "/course/pregnancy-tests", {"test_day": test_day.isoformat(), "result": "negative"}
     )
@@ -204,28 +202,28 @@ def test_patient_who_can_get_pregnant_records_a_test_and_sees_the_countdown(app,
 
 def test_pregnancy_test_due_again_after_thirty_days(app, patient_client):
     set_up(
-        patient_client, can_get_pregnant="y", **METHODS, start_date=(TODAY - timedelta(days=60)).isoformat()
+        patient_client, can_get_pregnant="y", **METHODS, start_date=(today() - timedelta(days=60)).isoformat()
     )
     post(
         patient_client,
         "/course/pregnancy-tests",
-        {"test_day": (TODAY - timedelta(days=30)).isoformat(), "result": "negative"},
+        {"test_day": (today() - timedelta(days=30)).isoformat(), "result": "negative"},
     )
     assert "a pregnancy test is due" not in patient_client.get("/today").get_data(as_text=True)
     post(
         patient_client,
         "/course/pregnancy-tests",
-        {"test_day": (TODAY - timedelta(days=31)).isoformat(), "result": "negative"},
+        {"test_day": (today() - timedelta(days=31)).isoformat(), "result": "negative"},
     )
     with app.app_context():
-        db.session.execute(db.delete(PregnancyTest).where(PregnancyTest.day == TODAY - timedelta(days=30)))
+        db.session.execute(db.delete(PregnancyTest).where(PregnancyTest.day == today() - timedelta(days=30)))
         db.session.commit()
     assert "a pregnancy test is due" in patient_client.get("/today").get_data(as_text=True)
 
 
 def test_positive_test_says_stop_and_call_the_prescriber(patient_client):
     set_up(patient_client, can_get_pregnant="y", **METHODS)
-    post(patient_client, "/course/pregnancy-tests", {"test_day": TODAY.isoformat(), "result": "positive"})
+    post(patient_client, "/course/pregnancy-tests", {"test_day": today().isoformat(), "result": "positive"})
     for page in ("/today", "/course"):
         html = patient_client.get(page).get_data(as_text=True)
         assert "Stop taking isotretinoin now and call your prescriber today" in html
@@ -235,19 +233,15 @@ def test_positive_test_says_stop_and_call_the_prescriber(patient_client):
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        (
-            {"test_day": (TODAY + timedelta(days=1)).isoformat(), "result": "negative"},
-            "test_day",
-            "not happened yet",
-        ),
-        ({"test_day": TODAY.isoformat()}, "result", "Choose the result."),
-        ({"test_day": TODAY.isoformat(), "result": "maybe"}, "result", "Not a valid choice."),
+        ({"test_day": Day(1), "result": "negative"}, "test_day", "not happened yet"),
+        ({"test_day": Day(0)}, "result", "Choose the result."),
+        ({"test_day": Day(0), "result": "maybe"}, "result", "Not a valid choice."),
         ({"test_day": "", "result": "negative"}, "test_day", "Enter the day of the test."),
     ],
 )
 def test_bad_pregnancy_test_is_refused(app, patient_client, data, field, message):
     set_up(patient_client, can_get_pregnant="y", **METHODS)
-    response = post(patient_client, "/course/pregnancy-tests", data)
+    response = post(patient_client, "/course/pregnancy-tests", {name: str(v) for name, v in data.items()})
     assert response.status_code == 422
     assert re.search(rf'id="{field}-error">[^<]*{message}', response.get_data(as_text=True))
     with app.app_context():
@@ -259,10 +253,10 @@ def test_bad_pregnancy_test_is_refused(app, patient_client, data, field, message
 
 @pytest.mark.parametrize("can_get_pregnant", [True, False])
 def test_after_the_end_date_today_says_so(patient_client, can_get_pregnant):
-    end = TODAY - timedelta(days=2)
+    end = today() - timedelta(days=2)
     set_up(
         patient_client,
-        start_date=(TODAY - timedelta(days=150)).isoformat(),
+        start_date=(today() - timedelta(days=150)).isoformat(),
         end_date=end.isoformat(),
         **({"can_get_pregnant": "y", **METHODS} if can_get_pregnant else {}),
     )
@@ -277,7 +271,7 @@ def test_after_the_end_date_today_says_so(patient_client, can_get_pregnant):
 
 
 def test_on_the_end_date_the_course_is_not_finished_yet(patient_client):
-    set_up(patient_client, end_date=TODAY.isoformat())
+    set_up(patient_client, end_date=today().isoformat())
     assert "Your course is finished" not in patient_client.get("/today").get_data(as_text=True)
 
 
@@ -303,7 +297,7 @@ def test_saving_a_checkin_shows_score_and_band_and_history(app, patient_client):
     assert "988" not in html.split("<footer")[0]  # no crisis panel for item 9 = 0
     with app.app_context():
         [checkin] = db.session.scalars(db.select(Checkin)).all()
-        assert checkin.answers == [1] * 8 + [0] and checkin.difficulty == 1 and checkin.day == TODAY
+        assert checkin.answers == [1] * 8 + [0] and checkin.difficulty == 1 and checkin.day == today()
     assert "score 8 of 27, mild" in patient_client.get("/checkin").get_data(as_text=True)
 
 
@@ -325,7 +319,7 @@ def test_item_nine_alone_shows_crisis_resources_on_the_save_itself(app, patient_
     assert "<strong>1 of 27</strong>: minimal" in html
     with app.app_context():
         alerts = db.session.execute(db.select(SafetyAlert.rule, SafetyAlert.source, SafetyAlert.day)).all()
-        assert [tuple(a) for a in alerts] == [("phq9_item9", "checkin", TODAY)]
+        assert [tuple(a) for a in alerts] == [("phq9_item9", "checkin", today())]
 
 
 @pytest.mark.parametrize(
@@ -355,7 +349,7 @@ def add_checkin(app, email: str, days_ago: int) -> None:
     with app.app_context():
         patient = db.session.scalar(db.select(User).where(User.email == email))
         answers = {f"q{n}": 0 for n in range(1, 10)}
-        db.session.add(Checkin(patient_id=patient.id, day=TODAY - timedelta(days=days_ago), **answers))
+        db.session.add(Checkin(patient_id=patient.id, day=today() - timedelta(days=days_ago), **answers))
         db.session.commit()
 
 
@@ -372,7 +366,7 @@ def test_today_offers_the_checkin_every_28_days(app, patient_client, days_ago, o
 
 
 def test_progress_shows_dose_days_logged_and_latest_band(app, patient_client):
-    set_up(patient_client, weight_kg="50", start_date=(TODAY - timedelta(days=9)).isoformat())
+    set_up(patient_client, weight_kg="50", start_date=(today() - timedelta(days=9)).isoformat())
     add_entries(app, "pat@example.com", range(2, 10))  # 8 days logged of 10
     add_entries(app, "pat@example.com", range(1, 2), dose=0.0)  # one missed
     add_checkin(app, "pat@example.com", 5)
@@ -405,24 +399,24 @@ def test_loading_many_patients_takes_one_query_per_table(app, make_patient, make
     ids = []
     for n in range(6):
         patient_id = make_patient(f"p{n}@example.com")
-        make_course(patient_id, TODAY - timedelta(days=40), can_get_pregnant=n % 2 == 0)
+        make_course(patient_id, today() - timedelta(days=40), can_get_pregnant=n % 2 == 0)
         ids.append(patient_id)
         add_entries(app, f"p{n}@example.com", range(0, 40, 3))
     with app.app_context():
         load_patient_data(ids[0])  # the connection is set up (pragmas) before counting
         statements, stop = count_queries(app)
-        few = load_patient_data_many(ids[:2], {i: TODAY - timedelta(days=10) for i in ids[:2]})
+        few = load_patient_data_many(ids[:2], {i: today() - timedelta(days=10) for i in ids[:2]})
         n_few = len(statements)
         statements.clear()
-        many = load_patient_data_many(ids, {i: TODAY - timedelta(days=10) for i in ids})
+        many = load_patient_data_many(ids, {i: today() - timedelta(days=10) for i in ids})
         stop()
         assert len(statements) == n_few == 7  # entries, check-ins, labs, tests, course (2), safety events
         assert set(many) == set(ids) and few[ids[0]] == many[ids[0]]
         # Entries from the lookback before the start, not before that.
         first = min(e.day for e in many[ids[0]].entries)
-        assert TODAY - timedelta(days=10 + 28) <= first
+        assert today() - timedelta(days=10 + 28) <= first
         assert many[ids[0]].course.can_get_pregnant and not many[ids[1]].course.can_get_pregnant
-        assert load_patient_data(ids[0]).entries[0].day == TODAY - timedelta(days=39)
+        assert load_patient_data(ids[0]).entries[0].day == today() - timedelta(days=39)
 
 
 def test_demo_yields_a_flag_of_each_level(app):
@@ -431,9 +425,9 @@ def test_demo_yields_a_flag_of_each_level(app):
         patients = db.session.scalars(db.select(User.id).where(User.role == "patient")).all()
         levels = set()
         for patient_id in patients:
-            start = TODAY - timedelta(days=30)
+            start = today() - timedelta(days=30)
             data = load_patient_data(patient_id, start)
-            levels |= {flag.level for flag in flags_for(data, start, TODAY, TODAY)}
+            levels |= {flag.level for flag in flags_for(data, start, today(), today())}
     assert levels == {"critical", "warning", "info"}
 
 
@@ -446,7 +440,7 @@ def test_crisis_link_is_on_the_sign_in_page_and_the_404_page(client, url):
 def test_moving_a_course_that_has_not_begun_to_start_earlier_applies_the_new_plan_from_the_new_start(
     app, patient_client
 ):
-    later, sooner = TODAY + timedelta(days=10), TODAY + timedelta(days=5)
+    later, sooner = today() + timedelta(days=10), today() + timedelta(days=5)
     set_up(patient_client, start_date=later.isoformat())
     response = set_up(patient_client, start_date=sooner.isoformat(), daily_dose_mg="50")
     assert response.status_code == 302

@@ -4,18 +4,15 @@ import random
 from datetime import timedelta
 
 import pytest
-from conftest import count_statements, login, post
+from conftest import count_statements, login, post, today
 from sqlalchemy import insert
 
 from diary.care.records import load_patient_data
 from diary.clinic.roster import cumulative_mg_per_kg_many
-from diary.clinical.days import local_today
 from diary.clinical.dose import dose_summary
 from diary.events import record_event
 from diary.extensions import db
 from diary.models import AuditEvent, CourseRevision, Entry, FlagAck, Role, Share, User
-
-TODAY = local_today("UTC")
 
 
 @pytest.fixture
@@ -25,19 +22,19 @@ def clinic(app, make_patient, make_clinician, share, make_course):
     bob = make_patient("bob@example.com")
     doctor, _code = make_clinician()
     share(ann, doctor)
-    make_course(ann, TODAY - timedelta(days=40), 60, 40)
+    make_course(ann, today() - timedelta(days=40), 60, 40)
     with app.app_context():
         db.session.add(
             Entry(
                 patient_id=ann,
-                day=TODAY - timedelta(days=1),
+                day=today() - timedelta(days=1),
                 dose_mg=40,
                 mood=2,
                 self_harm_thoughts=True,
                 notes="<script>alert(1)</script> rough week",
             )
         )
-        record_event(ann, TODAY - timedelta(days=1), "self_harm", "entry")  # as saving the day writes it
+        record_event(ann, today() - timedelta(days=1), "self_harm", "entry")  # as saving the day writes it
         db.session.commit()
     client = app.test_client()
     login(client, "doc@example.com")
@@ -115,7 +112,7 @@ def test_every_window_choice_renders_with_its_dates(clinic, query):
 
 def test_acknowledging_a_flag_keeps_it_listed_as_handled_and_audits(app, clinic):
     client, ann, _bob = clinic
-    yesterday = (TODAY - timedelta(days=1)).isoformat()
+    yesterday = (today() - timedelta(days=1)).isoformat()
     response = post(
         client,
         f"/clinic/patients/{ann}/flags/acknowledge",
@@ -150,7 +147,7 @@ def _seed_patients(app, clinician_id: int, count: int) -> None:
         ids = db.session.scalars(db.select(User.id).where(User.email.like("p%@example.com"))).all()
         db.session.execute(insert(Share), [{"patient_id": pid, "clinician_id": clinician_id} for pid in ids])
         rows = [
-            {"patient_id": pid, "day": TODAY - timedelta(days=d), "mood": 5, "lips": 3}
+            {"patient_id": pid, "day": today() - timedelta(days=d), "mood": 5, "lips": 3}
             for pid in ids
             for d in range(5)
         ]
@@ -180,7 +177,7 @@ def test_patient_list_query_count_does_not_grow_with_patients(app, make_clinicia
 def test_cumulative_dose_in_sql_matches_the_dose_maths(app, make_patient, make_course):
     rng = random.Random(4)
     patient = make_patient("dose@example.com")
-    start = TODAY - timedelta(days=60)
+    start = today() - timedelta(days=60)
     course_id = make_course(patient, start, 70, 40)
     with app.app_context():
         # A dose change with a new weight on day 20, and a same-day pair on day 40 (the last written wins).
@@ -208,5 +205,5 @@ def test_cumulative_dose_in_sql_matches_the_dose_maths(app, make_patient, make_c
         )
         db.session.commit()
         data = load_patient_data(patient)
-        expected = dose_summary(data.course, data.entries, TODAY).cumulative_mg_per_kg
+        expected = dose_summary(data.course, data.entries, today()).cumulative_mg_per_kg
         assert cumulative_mg_per_kg_many([patient])[patient] == pytest.approx(expected)

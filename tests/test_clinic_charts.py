@@ -4,21 +4,19 @@ import re
 import shutil
 import subprocess
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import login, post
-from sqlalchemy import event
+from conftest import login, post, today
+from sqlalchemy import event, func, select
 
-from diary import chart_cache
 from diary.care.records import load_patient_data
 from diary.chart_service import chart_data
 from diary.charts import render
-from diary.clinical.days import local_today
 from diary.extensions import db
-from diary.models import AuditEvent, Entry, Throttle
+from diary.models import AuditEvent, ChartImage, Entry, Throttle
 
-TODAY = local_today("UTC")
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -27,11 +25,11 @@ def world(app, make_patient, make_clinician, share, make_course):
     ann = make_patient("ann@example.com")
     doctor, _code = make_clinician()
     share(ann, doctor)
-    make_course(ann, TODAY - timedelta(days=30), 60, 40)
+    make_course(ann, today() - timedelta(days=30), 60, 40)
     with app.app_context():
         for n in range(10):
             db.session.add(
-                Entry(patient_id=ann, day=TODAY - timedelta(days=n), dose_mg=40, lips=n % 10, mood=6)
+                Entry(patient_id=ann, day=today() - timedelta(days=n), dose_mg=40, lips=n % 10, mood=6)
             )
         db.session.commit()
     clinician = app.test_client()
@@ -54,31 +52,96 @@ def test_review_shows_six_charts_with_alt_text_and_tables(world):
     assert html.count("The numbers behind this chart") >= 5
 
 
-def test_chart_is_a_private_png_and_a_second_fetch_renders_nothing(world):
+def test_chart_is_a_private_png_and_a_second_fetch_renders_nothing(world, renders):
     ann, clinician, _patient = world
     url = chart_urls(clinician.get(f"/clinic/patients/{ann}").get_data(as_text=True))[0]
     first = clinician.get(url)
     assert first.status_code == 200
     assert first.data.startswith(PNG)
     assert first.headers["Cache-Control"] == "private, no-store"
-    renders = chart_cache.RENDER_COUNT
     second = clinician.get(url)
     assert second.data == first.data
-    assert renders == chart_cache.RENDER_COUNT
+    assert renders() == 1
 
 
-def test_a_new_entry_redraws_the_chart(app, world):
+def mood_chart_url(client, page: str) -> str:
+    return next(u for u in chart_urls(client.get(page).get_data(as_text=True)) if "/mood.png" in u)
+
+
+def window_of(url: str) -> tuple[date, date]:
+    query = parse_qs(urlsplit(url).query)
+    return date.fromisoformat(query["start"][0]), date.fromisoformat(query["end"][0])
+
+
+def stored_charts(app, patient_id: int) -> int:
+    with app.app_context():
+        count = select(func.count()).select_from(ChartImage).where(ChartImage.patient_id == patient_id)
+        return db.session.scalar(count)
+
+
+def test_a_new_entry_redraws_the_chart(app, world, renders):
     ann, clinician, patient = world
-    url = next(
-        u for u in chart_urls(clinician.get(f"/clinic/patients/{ann}").get_data(as_text=True)) if "mood" in u
-    )
+    url = mood_chart_url(clinician, f"/clinic/patients/{ann}")
     before = clinician.get(url).data
-    yesterday = (TODAY - timedelta(days=1)).isoformat()
+    yesterday = (today() - timedelta(days=1)).isoformat()
     post(patient, f"/day/{yesterday}", {"day": yesterday, "mood": "1", "sunburn": "none"})
-    renders = chart_cache.RENDER_COUNT
     after = clinician.get(url).data
-    assert renders + 1 == chart_cache.RENDER_COUNT
+    assert renders() == 2
     assert after != before
+
+
+def test_a_check_in_redone_the_same_day_shows_in_the_mood_chart_at_once(app, world):
+    """The second check-in of a day updates the first's row in place: the chart must not stay as it was."""
+    ann, clinician, patient = world
+    url = mood_chart_url(clinician, f"/clinic/patients/{ann}")
+    assert post(patient, "/checkin", {f"q{n}": "0" for n in range(1, 10)}).status_code == 200
+    first = clinician.get(url).data
+    assert post(patient, "/checkin", {f"q{n}": "3" for n in range(1, 10)}).status_code == 200
+    second = clinician.get(url).data
+    start, end = window_of(url)
+    with app.app_context():
+        drawn_now = render("mood", chart_data(load_patient_data(ann, end=today()), start, end, today()))
+    assert second != first
+    assert second == drawn_now
+    assert patient.get(mood_chart_url(patient, "/progress")).data != first
+
+
+def test_charts_are_stored_for_the_named_windows_and_older_ones_pruned(app, world):
+    ann, clinician, patient = world
+    # Ann's course began 30 days ago and she has had no appointment: "since the last appointment" and "whole
+    # course" are the same window; 30 and 90 days are two more.
+    for query in ("", "?days=30", "?days=90", "?window=course"):
+        assert clinician.get(mood_chart_url(clinician, f"/clinic/patients/{ann}{query}")).status_code == 200
+    assert stored_charts(app, ann) == 3
+    post(patient, "/checkin", {f"q{n}": "1" for n in range(1, 10)})
+    clinician.get(mood_chart_url(clinician, f"/clinic/patients/{ann}"))
+    assert stored_charts(app, ann) == 1  # the charts of the data before the check-in are gone
+
+
+def test_any_other_window_is_drawn_for_the_request_but_not_stored(app, world):
+    ann, clinician, _patient = world
+    url = mood_chart_url(clinician, f"/clinic/patients/{ann}?days=45")
+    assert window_of(url) == (today() - timedelta(days=44), today())
+    for _ in range(2):
+        response = clinician.get(url)
+        assert response.status_code == 200 and response.data.startswith(PNG)
+    start, end = today() - timedelta(days=60), today() - timedelta(days=3)
+    assert clinician.get(f"/clinic/patients/{ann}/charts/mood.png?start={start}&end={end}").status_code == 200
+    assert stored_charts(app, ann) == 0
+
+
+def test_windows_reaching_back_more_than_two_years_are_not_found(world):
+    ann, clinician, _patient = world
+    chart = f"/clinic/patients/{ann}/charts/mood.png"
+    two_years = today() - timedelta(days=729)  # 730 days, today included
+    assert clinician.get(f"{chart}?start={two_years}&end={today()}").status_code == 200
+    for start, end in [
+        ("0001-01-01", "0001-01-02"),
+        ("0001-01-01", today().isoformat()),
+        ((two_years - timedelta(days=1)).isoformat(), today().isoformat()),
+        ((two_years - timedelta(days=1)).isoformat(), (two_years + timedelta(days=5)).isoformat()),
+    ]:
+        assert clinician.get(f"{chart}?start={start}&end={end}").status_code == 404, (start, end)
 
 
 def test_each_clinician_chart_view_is_audited(app, world):
@@ -106,9 +169,9 @@ def test_each_clinician_chart_view_is_audited(app, world):
 def test_bad_chart_windows_and_names_are_not_found(world, query):
     ann, clinician, _patient = world
     assert clinician.get(f"/clinic/patients/{ann}/charts/mood.png?{query}").status_code == 404
-    window = f"start={TODAY - timedelta(days=5)}&end={TODAY}"
+    window = f"start={today() - timedelta(days=5)}&end={today()}"
     assert clinician.get(f"/clinic/patients/{ann}/charts/horoscope.png?{window}").status_code == 404
-    future = f"start={TODAY}&end={TODAY + timedelta(days=1)}"
+    future = f"start={today()}&end={today() + timedelta(days=1)}"
     assert clinician.get(f"/clinic/patients/{ann}/charts/mood.png?{future}").status_code == 404
 
 
@@ -201,14 +264,16 @@ def test_a_view_audit_survives_another_process_writing_just_before_it(app, world
 def test_the_dose_chart_of_a_short_window_still_sums_the_whole_course(app, make_patient, make_course):
     """The image a URL serves is the chart of the patient's whole data, as its alt text describes."""
     patient = make_patient("long@example.com")
-    make_course(patient, TODAY - timedelta(days=100), 50, 50)
+    make_course(patient, today() - timedelta(days=100), 50, 50)
     with app.app_context():
         for n in range(100):
-            db.session.add(Entry(patient_id=patient, day=TODAY - timedelta(days=n), dose_mg=50))
+            db.session.add(Entry(patient_id=patient, day=today() - timedelta(days=n), dose_mg=50))
         db.session.commit()
-        start = TODAY - timedelta(days=29)
-        expected = render("dose", chart_data(load_patient_data(patient, end=TODAY), start, TODAY, TODAY))
+        start = today() - timedelta(days=29)
+        expected = render(
+            "dose", chart_data(load_patient_data(patient, end=today()), start, today(), today())
+        )
     client = app.test_client()
     login(client, "long@example.com")
-    served = client.get(f"/progress/charts/dose.png?start={start.isoformat()}&end={TODAY.isoformat()}").data
+    served = client.get(f"/progress/charts/dose.png?start={start.isoformat()}&end={today().isoformat()}").data
     assert served == expected

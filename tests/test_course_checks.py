@@ -5,15 +5,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import post
+from conftest import post, today
 
-from diary.clinical.days import local_today
 from diary.extensions import db
 from diary.models import Course, CourseRevision
 
-TODAY = local_today("UTC")
 COURSE = {
-    "start_date": (TODAY - timedelta(days=30)).isoformat(),
+    "start_date": (today() - timedelta(days=30)).isoformat(),
     "weight_kg": "62.5",
     "daily_dose_mg": "40",
     "target_mg_per_kg": "135",

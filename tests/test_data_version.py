@@ -4,9 +4,9 @@ from (migration 0003's triggers), and only that patient's."""
 from datetime import timedelta
 
 import pytest
-from conftest import login, post
+from conftest import login, post, today
 from sqlalchemy.exc import DBAPIError
-from test_diary import TODAY, save
+from test_diary import save
 
 from diary.extensions import db
 from diary.log.entries import save_entry
@@ -33,14 +33,14 @@ def versions(app, *patient_ids: int) -> list[int]:
 def _rows(patient_id: int, course_id: int) -> list:
     """One new row of every table the data version follows, for this patient."""
     return [
-        Entry(patient_id=patient_id, day=TODAY, dose_mg=40, mood=6, sunburn="none"),
-        Checkin(patient_id=patient_id, day=TODAY, **ANSWERS),
-        Appointment(patient_id=patient_id, day=TODAY, triglycerides=150),
-        PregnancyTest(patient_id=patient_id, day=TODAY, result="negative"),
-        SafetyAlert(patient_id=patient_id, day=TODAY, rule="self_harm", source="entry"),
-        FlagAck(patient_id=patient_id, rule="no_entry", day=TODAY),
+        Entry(patient_id=patient_id, day=today(), dose_mg=40, mood=6, sunburn="none"),
+        Checkin(patient_id=patient_id, day=today(), **ANSWERS),
+        Appointment(patient_id=patient_id, day=today(), triglycerides=150),
+        PregnancyTest(patient_id=patient_id, day=today(), result="negative"),
+        SafetyAlert(patient_id=patient_id, day=today(), rule="self_harm", source="entry"),
+        FlagAck(patient_id=patient_id, rule="no_entry", day=today()),
         CourseRevision(
-            course_id=course_id, effective_on=TODAY, weight_kg=61, daily_dose_mg=40, target_mg_per_kg=135
+            course_id=course_id, effective_on=today(), weight_kg=61, daily_dose_mg=40, target_mg_per_kg=135
         ),
     ]
 
@@ -57,12 +57,22 @@ EDITS = {
 }
 
 
+def test_a_safety_event_moves_only_its_patients_version(app, make_patient):
+    a, b = make_patient("a@example.com"), make_patient("b@example.com")
+    before = versions(app, a, b)
+    with app.app_context():
+        db.session.add(SafetyAlert(patient_id=a, day=today(), rule="self_harm", source="entry"))
+        db.session.commit()
+    after = versions(app, a, b)
+    assert after[0] > before[0] and after[1] == before[1]
+
+
 @pytest.mark.parametrize("kind", list(EDITS), ids=lambda kind: kind.__tablename__)
 def test_insert_update_and_delete_each_move_only_the_owners_version(app, make_patient, make_course, kind):
     a, b = make_patient("a@example.com"), make_patient("b@example.com")
     course_a, course_b = (
-        make_course(a, TODAY - timedelta(days=30)),
-        make_course(b, TODAY - timedelta(days=30)),
+        make_course(a, today() - timedelta(days=30)),
+        make_course(b, today() - timedelta(days=30)),
     )
     seen = [versions(app, a, b)]
     with app.app_context():
@@ -85,7 +95,7 @@ def test_insert_update_and_delete_each_move_only_the_owners_version(app, make_pa
 
 def test_a_safety_event_moves_only_the_owners_version_and_cannot_be_changed(app, make_patient, make_course):
     a, b = make_patient("a@example.com"), make_patient("b@example.com")
-    course_a = make_course(a, TODAY - timedelta(days=30))
+    course_a = make_course(a, today() - timedelta(days=30))
     before = versions(app, a, b)
     with app.app_context():
         [event] = [row for row in _rows(a, course_a) if type(row) is SafetyAlert]
@@ -104,7 +114,7 @@ def test_a_safety_event_moves_only_the_owners_version_and_cannot_be_changed(app,
 def test_course_changes_move_the_version(app, make_patient, make_course):
     patient = make_patient()
     before = versions(app, patient)
-    course_id = make_course(patient, TODAY - timedelta(days=10))
+    course_id = make_course(patient, today() - timedelta(days=10))
     created = versions(app, patient)
     with app.app_context():
         db.session.get(Course, course_id).daily_dose_mg = 60
@@ -118,10 +128,10 @@ def test_the_entry_upsert_moves_the_version_on_insert_and_on_conflict(app, make_
     with app.app_context():
         user = db.session.get(User, patient)
         values = {"dose_mg": 40.0, "mood": 7, "sunburn": "none"}
-        assert save_entry(user, TODAY, values).created
+        assert save_entry(user, today(), values).created
         db.session.commit()
         seen += versions(app, patient)
-        assert not save_entry(user, TODAY, {**values, "mood": 3}).created  # ON CONFLICT DO UPDATE
+        assert not save_entry(user, today(), {**values, "mood": 3}).created  # ON CONFLICT DO UPDATE
         db.session.commit()
         seen += versions(app, patient)
     assert seen[0] < seen[1] < seen[2]
@@ -139,7 +149,7 @@ def test_saving_today_moves_the_version(app, patient_client):
 
 def test_account_deletion_cascades_through_the_triggers(app, make_patient, make_course):
     patient, other = make_patient("a@example.com"), make_patient("b@example.com")
-    course_id = make_course(patient, TODAY - timedelta(days=30))
+    course_id = make_course(patient, today() - timedelta(days=30))
     with app.app_context():
         db.session.add_all(_rows(patient, course_id))
         db.session.commit()

@@ -5,14 +5,11 @@ import threading
 from datetime import date, timedelta
 
 import pytest
-from conftest import csrf_token, login, post
+from conftest import csrf_token, login, post, today
 
-from diary.clinical.days import local_today
 from diary.extensions import db
 from diary.log.forms import SYMPTOM_LABELS
 from diary.models import SYMPTOMS, Entry, EntryRevision, SafetyAlert
-
-TODAY = local_today("UTC")
 
 FULL_DAY = {
     "dose_mg": "40",
@@ -39,12 +36,13 @@ def is_checked(html: str, name: str, value: str) -> bool:
     raise AssertionError(f"no input {name}={value}")
 
 
-def save(client, day: date = TODAY, url: str | None = None, **fields):
-    data = {"day": day.isoformat(), **FULL_DAY, **fields}
+def save(client, day: date | None = None, url: str | None = None, **fields):
+    data = {"day": (day or today()).isoformat(), **FULL_DAY, **fields}
     return post(client, url or "/today", {k: v for k, v in data.items() if v is not None})
 
 
-def stored(app, day: date = TODAY) -> list[Entry]:
+def stored(app, day: date | None = None) -> list[Entry]:
+    day = day or today()
     with app.app_context():
         rows = list(db.session.scalars(db.select(Entry).where(Entry.day == day)))
         db.session.expunge_all()
@@ -65,7 +63,7 @@ def test_save_today_stores_every_field(app, patient_client):
 
 def test_confirmation_offers_yesterday_and_history(patient_client):
     html = save(patient_client).get_data(as_text=True)
-    yesterday = (TODAY - timedelta(days=1)).isoformat()
+    yesterday = (today() - timedelta(days=1)).isoformat()
     assert f"/day/{yesterday}" in html
     assert "/history" in html
 
@@ -93,7 +91,7 @@ def test_saving_same_day_twice_updates_one_entry_and_keeps_history(app, patient_
 
 
 def test_edit_a_day_seven_days_back(app, patient_client):
-    week_ago = TODAY - timedelta(days=7)
+    week_ago = today() - timedelta(days=7)
     assert patient_client.get(f"/day/{week_ago.isoformat()}").status_code == 200
     response = save(patient_client, day=week_ago, url=f"/day/{week_ago.isoformat()}")
     assert response.status_code == 200
@@ -102,7 +100,7 @@ def test_edit_a_day_seven_days_back(app, patient_client):
 
 @pytest.mark.parametrize("offset", [8, -1])
 def test_day_eight_back_and_tomorrow_are_refused(app, patient_client, offset):
-    day = TODAY - timedelta(days=offset)
+    day = today() - timedelta(days=offset)
     assert patient_client.get(f"/day/{day.isoformat()}").status_code == 404
     response = save(patient_client, day=day)
     assert response.status_code == 422
@@ -113,8 +111,8 @@ def test_day_eight_back_and_tomorrow_are_refused(app, patient_client, offset):
 
 
 def test_day_url_cannot_save_a_different_day(app, patient_client):
-    yesterday = TODAY - timedelta(days=1)
-    save(patient_client, day=TODAY - timedelta(days=30), url=f"/day/{yesterday.isoformat()}")
+    yesterday = today() - timedelta(days=1)
+    save(patient_client, day=today() - timedelta(days=30), url=f"/day/{yesterday.isoformat()}")
     assert len(stored(app, yesterday)) == 1
 
 
@@ -155,14 +153,14 @@ def test_bad_input_is_explained_keeps_the_rest_and_changes_nothing(
 
 
 def test_missing_csrf_token_changes_nothing(app, patient_client):
-    response = patient_client.post("/today", data={"day": TODAY.isoformat(), **FULL_DAY})
+    response = patient_client.post("/today", data={"day": today().isoformat(), **FULL_DAY})
     assert response.status_code == 400
     assert stored(app) == []
 
 
 def test_dose_is_prefilled_from_the_course(app, make_patient, make_course):
     patient_id = make_patient("dose@example.com")
-    make_course(patient_id, TODAY - timedelta(days=20), 60, 40)
+    make_course(patient_id, today() - timedelta(days=20), 60, 40)
     client = app.test_client()
     login(client, "dose@example.com")
     html = client.get("/today").get_data(as_text=True)
@@ -219,24 +217,24 @@ def test_patient_cannot_see_another_patients_day(app, make_patient, patient_clie
 
 
 def test_history_lists_days_newest_first_with_gaps_to_fill(patient_client):
-    save(patient_client, day=TODAY - timedelta(days=1), notes="")
-    save(patient_client, day=TODAY - timedelta(days=3), notes="")
+    save(patient_client, day=today() - timedelta(days=1), notes="")
+    save(patient_client, day=today() - timedelta(days=3), notes="")
     html = patient_client.get("/history").get_data(as_text=True)
     first, third = (
-        (TODAY - timedelta(days=1)).strftime("%a %-d %b"),
-        (TODAY - timedelta(days=3)).strftime("%a %-d %b"),
+        (today() - timedelta(days=1)).strftime("%a %-d %b"),
+        (today() - timedelta(days=3)).strftime("%a %-d %b"),
     )
     assert html.index(first) < html.index(third)
     assert html.count("Not logged") == 12
-    assert f"/day/{(TODAY - timedelta(days=2)).isoformat()}" in html
+    assert f"/day/{(today() - timedelta(days=2)).isoformat()}" in html
     # a gap 10 days back is shown but can no longer be filled in
-    assert f"/day/{(TODAY - timedelta(days=10)).isoformat()}" not in html
+    assert f"/day/{(today() - timedelta(days=10)).isoformat()}" not in html
 
 
 def test_history_pages_back_through_older_days(app, patient_client):
     with app.app_context():
         patient_id = db.session.scalar(db.select(Entry.patient_id)) or 1
-        db.session.add(Entry(patient_id=patient_id, day=TODAY - timedelta(days=40), mood=5))
+        db.session.add(Entry(patient_id=patient_id, day=today() - timedelta(days=40), mood=5))
         db.session.commit()
     html = patient_client.get("/history").get_data(as_text=True)
     assert "page=2" in html
@@ -257,7 +255,7 @@ def test_concurrent_saves_of_one_day_leave_one_row(app, make_patient, workers):
 
     def hit(client, token, n):
         barrier.wait()
-        data = {"day": TODAY.isoformat(), **FULL_DAY, "mood": str(n % 11), "csrf_token": token}
+        data = {"day": today().isoformat(), **FULL_DAY, "mood": str(n % 11), "csrf_token": token}
         statuses.append(client.post("/today", data=data).status_code)
 
     threads = [threading.Thread(target=hit, args=(c, t, n)) for n, (c, t) in enumerate(clients)]

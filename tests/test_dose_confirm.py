@@ -5,8 +5,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import login
-from test_diary import TODAY, save, stored
+from conftest import login, today
+from test_diary import save, stored
 
 from diary.extensions import db
 from diary.models import CourseRevision, Entry
@@ -20,12 +20,12 @@ def on_60mg(app, make_patient, make_clinician, share, make_course):
     patient = make_patient()
     doctor, _code = make_clinician()
     share(patient, doctor)
-    course_id = make_course(patient, TODAY - timedelta(days=30), 60, 40)
+    course_id = make_course(patient, today() - timedelta(days=30), 60, 40)
     with app.app_context():
         db.session.add(
             CourseRevision(
                 course_id=course_id,
-                effective_on=TODAY - timedelta(days=10),
+                effective_on=today() - timedelta(days=10),
                 weight_kg=60,
                 daily_dose_mg=60,
                 target_mg_per_kg=135,
@@ -66,13 +66,13 @@ def test_a_dose_below_half_or_above_one_and_a_half_times_the_prescription_asks(a
 
 def test_the_prescription_of_that_day_is_the_one_compared(app, on_60mg):
     client, _patient = on_60mg
-    six_days_ago = TODAY - timedelta(days=6)
+    six_days_ago = today() - timedelta(days=6)
     assert save(client, day=six_days_ago, dose_mg="25").status_code == 422  # 60 mg then: 25 is below half
     with app.app_context():
         db.session.execute(
             db.update(CourseRevision)
             .where(CourseRevision.daily_dose_mg == 60)
-            .values(effective_on=TODAY - timedelta(days=5))
+            .values(effective_on=today() - timedelta(days=5))
         )
         db.session.commit()
     assert save(client, day=six_days_ago, dose_mg="25").status_code == 200  # 40 mg then: 25 is fine

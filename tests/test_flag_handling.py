@@ -4,14 +4,12 @@ when and the note (on the review and in the PDF), undo the same day by the same 
 from datetime import timedelta
 
 import pytest
-from conftest import login, post
+from conftest import login, post, today, yesterday
 from test_clinic_charts import _pdf_text
-from test_diary import TODAY, save
+from test_diary import save
 
 from diary.extensions import db
 from diary.models import AuditEvent, FlagAck
-
-YESTERDAY = TODAY - timedelta(days=1)
 
 
 @pytest.fixture
@@ -22,7 +20,7 @@ def clinic(app, make_patient, make_clinician, share, make_course):
     bob = make_patient("bob@example.com")
     doctor, _ = make_clinician()
     other, _ = make_clinician("other@example.com", name="Dr. Other")
-    make_course(pat, TODAY - timedelta(days=3))
+    make_course(pat, today() - timedelta(days=3))
     share(pat, doctor)
     share(pat, other)
     share(bob, other)
@@ -31,17 +29,18 @@ def clinic(app, make_patient, make_clinician, share, make_course):
         assert login(clients[name], email).status_code == 302
     assert login(clients["doc"], "doc@example.com").status_code == 302
     assert login(clients["other"], "other@example.com").status_code == 302
-    save(clients["pat"], day=YESTERDAY, symptoms=["self_harm_thoughts", "rash"])
-    save(clients["bob"], day=YESTERDAY, symptoms=["rash"])
+    save(clients["pat"], day=yesterday(), symptoms=["self_harm_thoughts", "rash"])
+    save(clients["bob"], day=yesterday(), symptoms=["rash"])
     return pat, bob, clients
 
 
 def ack(client, patient_id: int, **fields):
-    data = {"rule": "self_harm", "day": YESTERDAY.isoformat(), **fields}
+    data = {"rule": "self_harm", "day": yesterday().isoformat(), **fields}
     return post(client, f"/clinic/patients/{patient_id}/flags/acknowledge", data)
 
 
-def undo(client, patient_id: int, rule: str = "self_harm", day=YESTERDAY):
+def undo(client, patient_id: int, rule: str = "self_harm", day=None):
+    day = day or yesterday()
     return post(client, f"/clinic/patients/{patient_id}/flags/undo", {"rule": rule, "day": day.isoformat()})
 
 
@@ -92,7 +91,7 @@ def test_a_critical_flag_needs_what_was_done_and_a_note(app, clinic, fields, mis
 def test_a_warning_flag_can_be_acknowledged_without_a_note(app, clinic):
     pat, _bob, clients = clinic
     assert ack(clients["doc"], pat, rule="rash").status_code == 302
-    assert stored(app) == [("rash", YESTERDAY, None, "")]
+    assert stored(app) == [("rash", yesterday(), None, "")]
     open_flags, handled = sections(clients["doc"], pat)
     assert "Blistering or peeling rash" in handled and "Blistering or peeling rash" not in open_flags
 
@@ -101,9 +100,9 @@ def test_a_warning_flag_can_be_acknowledged_without_a_note(app, clinic):
     "flag",
     [
         {"rule": "made_up"},
-        {"rule": "self_harm", "day": (TODAY - timedelta(days=2)).isoformat()},  # no such flag that day
+        {"rule": "self_harm", "day": (today() - timedelta(days=2)).isoformat()},  # no such flag that day
         {"rule": "mood_drop"},  # a real rule the patient has no flag for
-        {"day": (TODAY + timedelta(days=1)).isoformat()},
+        {"day": (today() + timedelta(days=1)).isoformat()},
         {"day": "0001-01-01"},
     ],
 )
@@ -118,7 +117,7 @@ def test_another_clinicians_patient_is_not_found(app, clinic):
     assert ack(clients["doc"], bob, rule="rash", note="x").status_code == 404
     assert ack(clients["other"], bob, rule="rash").status_code == 302  # Bob's own clinician may
     assert undo(clients["doc"], bob, rule="rash").status_code == 404
-    assert stored(app) == [("rash", YESTERDAY, None, "")]
+    assert stored(app) == [("rash", yesterday(), None, "")]
 
 
 def test_handled_flags_say_who_when_what_and_the_note_and_can_be_undone_the_same_day(app, clinic):
@@ -128,7 +127,7 @@ def test_handled_flags_say_who_when_what_and_the_note_and_can_be_undone_the_same
     open_flags, handled = sections(clients["doc"], pat)
     assert "Thoughts of self-harm" not in open_flags
     assert "Handled by Dr. Test" in handled and "Called the patient" in handled
-    assert "&lt;b&gt;not bold&lt;/b&gt;" in handled and TODAY.strftime("%-d %b %Y") in handled
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in handled and today().strftime("%-d %b %Y") in handled
     assert "Undo" in handled
     # Another clinician sees who handled it, and cannot undo it.
     _open, seen_by_other = sections(clients["other"], pat)
@@ -153,14 +152,14 @@ def test_an_acknowledgement_cannot_be_undone_the_next_day(app, clinic):
     _open, handled = sections(clients["doc"], pat)
     assert "Crisis team." in handled and "Undo" not in handled
     assert undo(clients["doc"], pat).status_code == 404
-    assert stored(app) == [("self_harm", YESTERDAY, "referred", "Crisis team.")]
+    assert stored(app) == [("self_harm", yesterday(), "referred", "Crisis team.")]
     assert audited(app, "flag_acknowledge_undo") == 0
 
 
 def test_undoing_what_was_never_acknowledged_is_not_found(app, clinic):
     pat, _bob, clients = clinic
     assert undo(clients["doc"], pat).status_code == 404
-    assert undo(clients["doc"], pat, day=TODAY + timedelta(days=1)).status_code == 404
+    assert undo(clients["doc"], pat, day=today() + timedelta(days=1)).status_code == 404
 
 
 def test_the_report_lists_handled_flags_with_the_note(app, clinic):

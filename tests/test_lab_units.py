@@ -5,13 +5,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import login, post
+from conftest import login, post, today
 
-from diary.clinical.days import local_today
 from diary.extensions import db
 from diary.models import Appointment
-
-TODAY = local_today("UTC")
 
 
 @pytest.fixture
@@ -20,7 +17,7 @@ def visit(app, make_patient, make_clinician, share, make_course):
     patient_id = make_patient()
     clinician_id, _code = make_clinician()
     share(patient_id, clinician_id)
-    make_course(patient_id, TODAY - timedelta(days=40), 60, 40)
+    make_course(patient_id, today() - timedelta(days=40), 60, 40)
     client = app.test_client()
     login(client, "doc@example.com")
     return client, f"/clinic/patients/{patient_id}/appointments/new"
@@ -56,7 +53,7 @@ def test_triglycerides_in_mmol_are_stored_in_mg_dl_and_raise_the_critical_flag(a
         client,
         url,
         {
-            "day": TODAY.isoformat(),
+            "day": today().isoformat(),
             "lipid_unit": "mmol/L",
             "triglycerides": "11.2",
             "total_cholesterol": "5.0",
@@ -72,13 +69,13 @@ def test_triglycerides_in_mmol_are_stored_in_mg_dl_and_raise_the_critical_flag(a
 
 def test_ten_and_a_half_mmol_is_930_mg_dl(app, visit):
     client, url = visit
-    post(client, url, {"day": TODAY.isoformat(), "lipid_unit": "mmol/L", "triglycerides": "10.5"})
+    post(client, url, {"day": today().isoformat(), "lipid_unit": "mmol/L", "triglycerides": "10.5"})
     assert labs_of(app)[0][0] == 930.0
 
 
 def test_mg_dl_is_still_the_default(app, visit):
     client, url = visit
-    assert post(client, url, {"day": TODAY.isoformat(), "triglycerides": "180"}).status_code == 302
+    assert post(client, url, {"day": today().isoformat(), "triglycerides": "180"}).status_code == 302
     assert labs_of(app)[0][0] == 180.0
 
 
@@ -98,7 +95,7 @@ def test_mg_dl_is_still_the_default(app, visit):
 )
 def test_implausible_labs_and_units_not_offered_are_refused_naming_the_unit(app, visit, data, field, message):
     client, url = visit
-    response = post(client, url, {"day": TODAY.isoformat(), "notes": "keep this note", **data})
+    response = post(client, url, {"day": today().isoformat(), "notes": "keep this note", **data})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert re.search(rf'id="{field}-error">[^<]*{re.escape(message)}', html)
@@ -116,7 +113,7 @@ def test_implausible_labs_and_units_not_offered_are_refused_naming_the_unit(app,
 )
 def test_alt_is_judged_against_the_labs_own_upper_limit(app, visit, alt, uln, flagged, words):
     client, url = visit
-    assert post(client, url, {"day": TODAY.isoformat(), "alt": alt, "alt_uln": uln}).status_code == 302
+    assert post(client, url, {"day": today().isoformat(), "alt": alt, "alt_uln": uln}).status_code == 302
     assert labs_of(app)[0][4] == (float(uln) if uln else None)
     items = [item for item in flag_items(review_of(client, url)) if "ALT" in item]
     assert bool(items) is flagged

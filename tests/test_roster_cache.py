@@ -1,12 +1,13 @@
 """The patient list's stored rows: exact, reused while nothing changed, recomputed for exactly the patient
 whose data changed, and for everyone when the day moves."""
 
+import re
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from conftest import PASSWORD, count_statements, login, post
+from conftest import PASSWORD, count_statements, login, post, today
 from test_clinic import _seed_patients
-from test_diary import TODAY, save
+from test_diary import save
 
 from diary.clinic import roster_cache
 from diary.clinic.roster import roster
@@ -16,9 +17,11 @@ from diary.events import record_event
 from diary.extensions import db
 from diary.models import Appointment, Checkin, Entry, FlagAck, PregnancyTest, RosterSummary, User
 
+CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+')
+
 
 def ago(days: int):
-    return TODAY - timedelta(days=days)
+    return today() - timedelta(days=days)
 
 
 def noon(day):
@@ -30,11 +33,26 @@ def todays(patients, day) -> dict:
     return {patient.id: day for patient in patients}
 
 
-def computed_during(action) -> int:
-    """How many patients' rows `action` computed (rather than read from roster_summaries)."""
-    before = roster_cache.COMPUTE_COUNT
-    action()
-    return roster_cache.COMPUTE_COUNT - before
+@pytest.fixture
+def computed_during(monkeypatch):
+    """computed_during(action): how many patients' rows `action` computed (rather than read from
+    roster_summaries)."""
+    computed = []
+    compute = roster_cache.roster
+
+    def counted(patients, todays):
+        rows = compute(patients, todays)
+        computed.extend(rows)
+        return rows
+
+    monkeypatch.setattr(roster_cache, "roster", counted)
+
+    def during(action) -> int:
+        before = len(computed)
+        action()
+        return len(computed) - before
+
+    return during
 
 
 def summaries(app) -> dict[int, tuple]:
@@ -107,31 +125,44 @@ def every_flag(app, make_patient, make_course):
     return ann, bea, cat
 
 
-def test_rows_read_back_from_summaries_equal_rows_computed_fresh(app, every_flag):
+def test_rows_read_back_from_summaries_equal_rows_computed_fresh(app, every_flag, computed_during):
     with app.app_context():
         patients = db.select(User).where(User.id.in_(every_flag)).order_by(User.id)
-        fresh = roster(listed := list(db.session.scalars(patients)), todays(listed, TODAY))
+        fresh = roster(listed := list(db.session.scalars(patients)), todays(listed, today()))
         assert {flag.rule for row in fresh for flag in row.flags} == set(RULE_LEVELS) - {"abdominal_pain"}
-        assert [f.changed_on for row in fresh for f in row.flags if f.changed_on] == [TODAY]
-        assert computed_during(lambda: roster_cache.cached_roster(patients, noon(TODAY))) == 3
+        assert [f.changed_on for row in fresh for f in row.flags if f.changed_on] == [today()]
+        assert computed_during(lambda: roster_cache.cached_roster(patients, noon(today()))) == 3
         db.session.commit()
         stored = []
-        assert computed_during(lambda: stored.extend(roster_cache.cached_roster(patients, noon(TODAY)))) == 0
+        assert (
+            computed_during(lambda: stored.extend(roster_cache.cached_roster(patients, noon(today())))) == 0
+        )
         assert stored == fresh
         for read, computed in zip(stored, fresh, strict=True):
             for flag, expected in zip(read.flags, computed.flags, strict=True):
                 assert type(flag.value) is type(expected.value)
 
 
-def test_a_row_stored_by_other_code_is_recomputed(app, every_flag):
+def test_a_row_stored_by_other_code_is_recomputed(app, every_flag, computed_during):
     with app.app_context():
         patients = db.select(User).where(User.id.in_(every_flag))
-        roster_cache.cached_roster(patients, noon(TODAY))
+        roster_cache.cached_roster(patients, noon(today()))
         db.session.commit()
         stored = db.session.get(RosterSummary, every_flag[0])
-        stored.row = stored.row.replace(roster_cache.CODE_VERSION, "an older rule")
+        stored.row = stored.row.replace(roster_cache.APP_VERSION, "an older version")
         db.session.commit()
-        assert computed_during(lambda: roster_cache.cached_roster(patients, noon(TODAY))) == 1
+        assert computed_during(lambda: roster_cache.cached_roster(patients, noon(today()))) == 1
+
+
+def test_new_code_recomputes_every_row(app, every_flag, computed_during, monkeypatch):
+    with app.app_context():
+        patients = db.select(User).where(User.id.in_(every_flag))
+        roster_cache.cached_roster(patients, noon(today()))
+        db.session.commit()
+        monkeypatch.setattr(roster_cache, "APP_VERSION", "the next deploy")
+        assert computed_during(lambda: roster_cache.cached_roster(patients, noon(today()))) == 3
+        db.session.commit()
+        assert computed_during(lambda: roster_cache.cached_roster(patients, noon(today()))) == 0
 
 
 @pytest.fixture
@@ -150,9 +181,10 @@ def two_patients(app, make_patient, make_clinician, share, make_course):
 
 
 def _patient_list(client) -> str:
+    """The list page, its CSRF tokens blanked: they carry the second they were signed in, not the rows."""
     response = client.get("/clinic/")
     assert response.status_code == 200
-    return response.get_data(as_text=True)
+    return CSRF_VALUE.sub(r"\1", response.get_data(as_text=True))
 
 
 def _row_of(html: str, patient_id: int) -> str:
@@ -192,7 +224,9 @@ CHANGES = {
 
 
 @pytest.mark.parametrize("change", list(CHANGES))
-def test_each_kind_of_change_recomputes_that_patients_row_and_only_theirs(app, two_patients, change):
+def test_each_kind_of_change_recomputes_that_patients_row_and_only_theirs(
+    app, two_patients, change, computed_during
+):
     ann, bob, clients = two_patients
     assert computed_during(lambda: _patient_list(clients["doc"])) == 2
     before_html, before = _patient_list(clients["doc"]), summaries(app)
@@ -209,7 +243,7 @@ def test_each_kind_of_change_recomputes_that_patients_row_and_only_theirs(app, t
     assert _row_of(html[0], bob) == _row_of(before_html, bob)
 
 
-def test_a_deleted_account_leaves_the_list_without_recomputing_anyone(app, two_patients):
+def test_a_deleted_account_leaves_the_list_without_recomputing_anyone(app, two_patients, computed_during):
     ann, bob, clients = two_patients
     _patient_list(clients["doc"])
     assert post(clients["ann"], "/account/delete", {"delete-password": PASSWORD}).status_code == 302
@@ -219,12 +253,12 @@ def test_a_deleted_account_leaves_the_list_without_recomputing_anyone(app, two_p
     assert set(summaries(app)) == {bob}
 
 
-def test_a_new_day_recomputes_every_row(app, two_patients):
+def test_a_new_day_recomputes_every_row(app, two_patients, computed_during):
     ann, bob, clients = two_patients
     _patient_list(clients["doc"])
     with app.app_context():
         patients = db.select(User).where(User.id.in_([ann, bob]))
-        tomorrow = TODAY + timedelta(days=1)
+        tomorrow = today() + timedelta(days=1)
         rows = []
         assert computed_during(lambda: rows.extend(roster_cache.cached_roster(patients, noon(tomorrow)))) == 2
         db.session.commit()
@@ -233,7 +267,7 @@ def test_a_new_day_recomputes_every_row(app, two_patients):
 
 
 def test_clinicians_on_different_days_see_the_same_row_on_the_patients_calendar(
-    app, two_patients, make_clinician, share
+    app, two_patients, make_clinician, share, computed_during
 ):
     ann, _bob, clients = two_patients
     # Twenty-five hours apart: their todays are never the same date.
@@ -257,7 +291,7 @@ def test_clinicians_on_different_days_see_the_same_row_on_the_patients_calendar(
     assert _patient_list(clients["doc"]) == west_first
 
 
-def test_a_warm_list_runs_the_same_statements_for_3_and_30_patients(app, make_clinician):
+def test_a_warm_list_runs_the_same_statements_for_3_and_30_patients(app, make_clinician, computed_during):
     doctor, _code = make_clinician()
     client = app.test_client()
     login(client, "doc@example.com")
@@ -282,6 +316,6 @@ def test_a_row_for_an_account_deleted_meanwhile_is_not_kept_and_the_list_still_a
 
     gone = User(id=987_654, email="gone@example.com", data_version=3)
     with app.test_request_context("/clinic/"):
-        row = RosterRow(patient=gone, since=TODAY, days_elapsed=1, days_logged=0)
-        roster_cache._store([row], {gone.id: TODAY})
+        row = RosterRow(patient=gone, since=today(), days_elapsed=1, days_logged=0)
+        roster_cache._store([row], {gone.id: today()})
     assert summaries(app) == {}

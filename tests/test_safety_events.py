@@ -6,17 +6,16 @@ import threading
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from conftest import csrf_token, login, post
+from conftest import csrf_token, login, post, today, yesterday
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from test_diary import FULL_DAY, TODAY, is_checked, save
+from test_diary import FULL_DAY, is_checked, save
 
 from diary.care.records import load_patient_data
 from diary.extensions import db
 from diary.models import Entry, EntryRevision, SafetyAlert, User
 
 STOP_AND_CALL = "Stop taking isotretinoin and call your prescriber right away"
-YESTERDAY = TODAY - timedelta(days=1)
 
 
 def changed_on(day) -> str:
@@ -30,7 +29,7 @@ def clinic(app, make_patient, make_clinician, share, make_course):
     doctor, _code = make_clinician()
     # Too new for other flags, with two birth-control methods (one primary), so no warning of its own.
     methods = {"contraception_primary": "iud", "contraception_secondary": "male_condom"}
-    make_course(pat, TODAY - timedelta(days=3), can_get_pregnant=True, **methods)
+    make_course(pat, today() - timedelta(days=3), can_get_pregnant=True, **methods)
     share(pat, doctor)
     patient, clinician = app.test_client(), app.test_client()
     assert login(patient, "pat@example.com").status_code == 302
@@ -65,18 +64,18 @@ def patient_list(client) -> str:
 
 def test_editing_away_a_self_harm_answer_keeps_the_critical_flag_marked_as_changed(app, clinic):
     pat, patient, clinician = clinic
-    saved = save(patient, day=YESTERDAY, symptoms=["self_harm_thoughts"])
+    saved = save(patient, day=yesterday(), symptoms=["self_harm_thoughts"])
     assert STOP_AND_CALL in saved.get_data(as_text=True)
     assert "1 critical" in patient_list(clinician)
-    assert save(patient, day=YESTERDAY, symptoms=["joint_pain"]).status_code == 200
+    assert save(patient, day=yesterday(), symptoms=["joint_pain"]).status_code == 200
     with app.app_context():
         assert not db.session.scalar(db.select(Entry.self_harm_thoughts))
     listed = patient_list(clinician)
     assert "1 critical" in listed
-    assert f"Thoughts of self-harm reported — {changed_on(TODAY)}" in listed
+    assert f"Thoughts of self-harm reported — {changed_on(today())}" in listed
     review = attention(clinician, pat)
-    assert "Critical" in review and f"Thoughts of self-harm reported — {changed_on(TODAY)}" in review
-    assert events(app) == [("self_harm", YESTERDAY, "entry", None)]
+    assert "Critical" in review and f"Thoughts of self-harm reported — {changed_on(today())}" in review
+    assert events(app) == [("self_harm", yesterday(), "entry", None)]
 
 
 def test_redoing_a_checkin_without_item_9_keeps_the_flag(app, clinic):
@@ -86,16 +85,16 @@ def test_redoing_a_checkin_without_item_9_keeps_the_flag(app, clinic):
     assert STOP_AND_CALL in page and 'href="tel:988"' in page
     assert post(patient, "/checkin", answers | {"q9": "0"}).status_code == 200
     review = attention(clinician, pat)
-    assert f"PHQ-9 item 9 (thoughts of self-harm): more than half the days — {changed_on(TODAY)}" in review
-    assert events(app) == [("phq9_item9", TODAY, "checkin", "2")]
+    assert f"PHQ-9 item 9 (thoughts of self-harm): more than half the days — {changed_on(today())}" in review
+    assert events(app) == [("phq9_item9", today(), "checkin", "2")]
 
 
 def test_the_change_is_dated_by_the_edit_that_took_the_answer_back_on_the_patients_calendar(
     app, make_patient
 ):
     pat = make_patient("kiri@example.com", timezone="Pacific/Kiritimati")  # UTC+14
-    day = TODAY - timedelta(days=5)
-    took_back = datetime.combine(TODAY - timedelta(days=3), time(11, 0), UTC)  # 01:00 the next day there
+    day = today() - timedelta(days=5)
+    took_back = datetime.combine(today() - timedelta(days=3), time(11, 0), UTC)  # 01:00 the next day there
     with app.app_context():
         entry = Entry(patient_id=pat, day=day, mood=5, notes="later edit", updated_at=datetime.now(UTC))
         db.session.add(entry)
@@ -112,7 +111,7 @@ def test_the_change_is_dated_by_the_edit_that_took_the_answer_back_on_the_patien
         db.session.commit()
         data = load_patient_data(pat)
     by_rule = {event.rule: event for event in data.events}
-    assert by_rule["self_harm"].changed_on == TODAY - timedelta(days=2)
+    assert by_rule["self_harm"].changed_on == today() - timedelta(days=2)
     # No history telling when: the entry's own last change, on the patient's calendar.
     assert by_rule["rash"].changed_on is not None
 
@@ -148,7 +147,7 @@ def test_each_warning_sign_gives_advice_on_the_response_and_a_warning_flag(app, 
     review = attention(clinician, pat)
     assert "Warning" in review and label in review and "Critical" not in review
     assert "1 warning" in patient_list(clinician)
-    assert events(app) == [(sign, TODAY, "entry", None)]
+    assert events(app) == [(sign, today(), "entry", None)]
 
 
 @pytest.mark.parametrize(
@@ -195,16 +194,16 @@ def test_a_new_warning_sign_is_saved_reopened_and_shown_in_history(app, clinic):
 
 def test_a_positive_pregnancy_test_is_an_event_wherever_it_is_recorded(app, clinic):
     pat, patient, clinician = clinic
-    post(patient, "/course/pregnancy-tests", {"test_day": YESTERDAY.isoformat(), "result": "positive"})
+    post(patient, "/course/pregnancy-tests", {"test_day": yesterday().isoformat(), "result": "positive"})
     response = post(
         clinician,
         f"/clinic/patients/{pat}/appointments/new",
-        {"day": TODAY.isoformat(), "pregnancy_test_result": "positive"},
+        {"day": today().isoformat(), "pregnancy_test_result": "positive"},
     )
     assert response.status_code == 302
     assert events(app) == [
-        ("pregnancy_positive", YESTERDAY, "pregnancy_test", "positive"),
-        ("pregnancy_positive", TODAY, "pregnancy_test", "positive"),
+        ("pregnancy_positive", yesterday(), "pregnancy_test", "positive"),
+        ("pregnancy_positive", today(), "pregnancy_test", "positive"),
     ]
     assert attention(clinician, pat, "?window=course").count("Positive pregnancy test") == 2
 
@@ -215,10 +214,10 @@ def test_triglycerides_at_the_critical_level_are_an_event_with_their_value(app, 
     response = post(
         clinician,
         f"/clinic/patients/{pat}/appointments/new",
-        {"day": TODAY.isoformat(), "triglycerides": triglycerides},
+        {"day": today().isoformat(), "triglycerides": triglycerides},
     )
     assert response.status_code == 302
-    expected = [] if event is None else [("triglycerides_critical", TODAY, "appointment", event)]
+    expected = [] if event is None else [("triglycerides_critical", today(), "appointment", event)]
     assert events(app) == expected
     review = attention(clinician, pat)
     assert ("Critical" in review) is (event is not None)
@@ -231,11 +230,11 @@ def test_the_export_holds_every_event_with_its_value(app, clinic):
     save(patient, symptoms=["rash"])
     data = json.loads(patient.get("/export.json").get_data(as_text=True))
     assert [(e["rule"], e["source"], e["value"], e["day"]) for e in data["safety_alerts"]] == [
-        ("phq9_item9", "checkin", "3", TODAY.isoformat()),
-        ("rash", "entry", None, TODAY.isoformat()),
+        ("phq9_item9", "checkin", "3", today().isoformat()),
+        ("rash", "entry", None, today().isoformat()),
     ]
     csv = patient.get("/export.csv").get_data(as_text=True)
-    assert f"{TODAY.isoformat()},phq9_item9,checkin,3" in csv.replace("\r", "")
+    assert f"{today().isoformat()},phq9_item9,checkin,3" in csv.replace("\r", "")
 
 
 # --- Never lost ---------------------------------------------------------------------------------------------
@@ -253,7 +252,7 @@ def test_events_cannot_be_changed_or_removed_while_the_account_exists(app, clini
             with pytest.raises(DBAPIError, match="append-only"):
                 db.session.execute(text(statement))
             db.session.rollback()
-    assert events(app) == [("self_harm", TODAY, "entry", None)]
+    assert events(app) == [("self_harm", today(), "entry", None)]
     # Deleting the account still deletes everything, events included.
     assert post(patient, "/account/delete", {"delete-password": "correct horse battery"}).status_code == 302
     with app.app_context():
@@ -275,7 +274,7 @@ def test_parallel_saves_of_a_self_harm_day_keep_one_event_and_never_fail(app, ma
     def hit(client, token, n):
         barrier.wait()
         data = {
-            "day": TODAY.isoformat(),
+            "day": today().isoformat(),
             **FULL_DAY,
             "mood": str(n % 11),
             "symptoms": ["self_harm_thoughts"],
@@ -290,4 +289,4 @@ def test_parallel_saves_of_a_self_harm_day_keep_one_event_and_never_fail(app, ma
     for thread in threads:
         thread.join()
     assert statuses == [(200, True)] * workers
-    assert events(app) == [("self_harm", TODAY, "entry", None)]
+    assert events(app) == [("self_harm", today(), "entry", None)]

@@ -4,16 +4,14 @@
 from dataclasses import fields
 from datetime import timedelta
 
-from conftest import count_statements, login
+import pytest
+from conftest import count_statements, login, today
 from sqlalchemy import event, insert, inspect
 
-from diary.clinical.days import local_today
 from diary.clinical.records import DayRecord
 from diary.extensions import db
 from diary.models import Entry
 from diary.models.entry import ENTRY_FIELDS
-
-TODAY = local_today("UTC")
 
 
 def test_entries_have_the_index_that_covers_the_cumulative_dose_sum(app):
@@ -32,7 +30,7 @@ def test_day_records_are_built_in_the_order_entries_are_selected():
 def _log_days(app, patient_id: int, first: int, last: int) -> None:
     with app.app_context():
         rows = [
-            {"patient_id": patient_id, "day": TODAY - timedelta(days=d), "mood": d % 11, "dose_mg": 40.0}
+            {"patient_id": patient_id, "day": today() - timedelta(days=d), "mood": d % 11, "dose_mg": 40.0}
             for d in range(first, last)
         ]
         db.session.execute(insert(Entry), rows)
@@ -44,7 +42,7 @@ def test_review_query_count_does_not_grow_with_the_diary(
 ):
     doctor, _code = make_clinician()
     patient = make_patient()
-    make_course(patient, TODAY - timedelta(days=179))
+    make_course(patient, today() - timedelta(days=179))
     share(patient, doctor)
     client = app.test_client()
     login(client, "doc@example.com")
@@ -87,7 +85,7 @@ def _share_new_patients(app, clinician_id: int, first: int, last: int) -> None:
 
 
 def _log_many(ids: list[int]) -> None:
-    rows = [{"patient_id": p, "day": TODAY - timedelta(days=d), "mood": 5} for p in ids for d in range(3)]
+    rows = [{"patient_id": p, "day": today() - timedelta(days=d), "mood": 5} for p in ids for d in range(3)]
     db.session.execute(insert(Entry), rows)
 
 
@@ -95,7 +93,9 @@ def test_patient_list_statements_keep_their_size_on_postgresql(app, make_clinici
     # A parameter per patient (IN lists, a CASE per patient) made the statements of a 500-patient list long
     # enough that building and converting them was a quarter of the page's CPU: PostgreSQL takes arrays.
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        return
+        # The SQLite run is not wanted (it binds an IN list), and says so rather than passing empty; the
+        # PostgreSQL run is the test, and CI always has it (conftest fails the run without TEST_DATABASE_URL).
+        pytest.skip("array parameters are PostgreSQL's: SQLite binds a parameter per patient")
     doctor, _code = make_clinician()
     client = app.test_client()
     login(client, "doc@example.com")

@@ -6,8 +6,8 @@ import json
 import re
 
 import pytest
-from conftest import PASSWORD, csrf_token, login, post
-from security_world import SQL, XSS, YESTERDAY
+from conftest import PASSWORD, csrf_token, login, post, yesterday
+from security_world import SQL, XSS
 
 from diary.account.export import NOT_EXPORTED, neutralise, patient_records
 from diary.extensions import db
@@ -159,7 +159,7 @@ def test_json_export_holds_everything_the_patient_entered_and_nothing_of_others(
     assert data["format"] == "isotretinoin-diary-export" and data["account"][0]["email"] == "a@example.com"
     assert {e["notes"] for e in data["entries"]} == {XSS, SQL}
     assert data["entry_revisions"][0]["previous"] == {"mood": 2, "notes": ""}
-    assert data["entry_revisions"][0]["day"] == YESTERDAY.isoformat()
+    assert data["entry_revisions"][0]["day"] == yesterday().isoformat()
     assert data["entry_revisions"][0]["changed_by"] == "you"
     assert data["course"][0]["can_get_pregnant"] is True and len(data["course_revisions"]) == 1
     assert data["checkins"][0]["q9"] == 1
@@ -207,7 +207,7 @@ def test_csv_export_neutralises_formula_injection(app, patient_client, note):
     # Stored directly: the form trims leading whitespace, but older rows or other paths might not.
     with app.app_context():
         patient_id = db.session.scalar(db.select(User.id))
-        db.session.add(Entry(patient_id=patient_id, day=YESTERDAY, notes=note, sunburn="none"))
+        db.session.add(Entry(patient_id=patient_id, day=yesterday(), notes=note, sunburn="none"))
         db.session.commit()
     text = patient_client.get("/export.csv").get_data().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))

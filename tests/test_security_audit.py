@@ -5,8 +5,8 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import PASSWORD, csrf_token, login, post
-from security_world import TODAY, XSS, YESTERDAY
+from conftest import PASSWORD, csrf_token, login, post, today, yesterday
+from security_world import XSS
 from test_access import RULES, url_for_rule
 
 from diary.extensions import db
@@ -92,9 +92,17 @@ def test_a_whole_patient_journey_is_audited_and_never_logs_passwords_or_diary_te
     post(client, "/logout")
     assert login(client, "me@example.com", "a wrong password").status_code == 401
     login(client, "me@example.com")
-    post(client, "/today", {"day": TODAY.isoformat(), "sunburn": "none", "mood": "2", "notes": NOTE})
-    post(client, f"/day/{YESTERDAY}", {"day": YESTERDAY.isoformat(), "sunburn": "none", "notes": NOTE + " 1"})
-    post(client, f"/day/{YESTERDAY}", {"day": YESTERDAY.isoformat(), "sunburn": "none", "notes": NOTE + " 2"})
+    post(client, "/today", {"day": today().isoformat(), "sunburn": "none", "mood": "2", "notes": NOTE})
+    post(
+        client,
+        f"/day/{yesterday()}",
+        {"day": yesterday().isoformat(), "sunburn": "none", "notes": NOTE + " 1"},
+    )
+    post(
+        client,
+        f"/day/{yesterday()}",
+        {"day": yesterday().isoformat(), "sunburn": "none", "notes": NOTE + " 2"},
+    )
     post(client, "/sharing/confirm", {"code": code})
     doctor = app.test_client()
     login(doctor, "doc@example.com")
@@ -132,15 +140,21 @@ def test_a_whole_patient_journey_is_audited_and_never_logs_passwords_or_diary_te
 
 
 def test_changing_a_past_day_keeps_who_changed_it_when_and_what_it_said(app, patient_client):
-    url = f"/day/{YESTERDAY}"
+    url = f"/day/{yesterday()}"
     post(
-        patient_client, url, {"day": YESTERDAY.isoformat(), "sunburn": "none", "mood": "3", "notes": "first"}
+        patient_client,
+        url,
+        {"day": yesterday().isoformat(), "sunburn": "none", "mood": "3", "notes": "first"},
     )
     post(
-        patient_client, url, {"day": YESTERDAY.isoformat(), "sunburn": "none", "mood": "3", "notes": "first"}
+        patient_client,
+        url,
+        {"day": yesterday().isoformat(), "sunburn": "none", "mood": "3", "notes": "first"},
     )
     post(
-        patient_client, url, {"day": YESTERDAY.isoformat(), "sunburn": "mild", "mood": "6", "notes": "second"}
+        patient_client,
+        url,
+        {"day": yesterday().isoformat(), "sunburn": "mild", "mood": "6", "notes": "second"},
     )
     with app.app_context():
         entry = db.session.scalar(db.select(Entry))

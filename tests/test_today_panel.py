@@ -3,19 +3,19 @@ version: a warm /today reads only the signed-in patient, and every change (the p
 a script's, a new day) shows on the next load, with this session's CSRF token."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
-from conftest import CSRF_RE, count_statements, login, post
+from conftest import CSRF_RE, count_statements, login, post, today
 
 from diary.care.panels import panels, today_panel
-from diary.clinical.days import local_today
 from diary.extensions import db
 from diary.log.pages import memo as pages
 from diary.models import Entry, User
 
-TODAY = local_today("UTC")
-START = TODAY - timedelta(days=9)
+
+def course_start() -> date:
+    return today() - timedelta(days=9)
 
 
 @pytest.fixture
@@ -23,10 +23,10 @@ def on_course(app, patient_client, make_course):
     """The signed-in patient on a 40 mg course of 50 kg that began 9 days ago, with 9 doses logged."""
     with app.app_context():
         patient_id = db.session.scalar(db.select(User.id).where(User.email == "pat@example.com"))
-    make_course(patient_id, START, 50, 40, can_get_pregnant=True)
+    make_course(patient_id, course_start(), 50, 40, can_get_pregnant=True)
     with app.app_context():
         db.session.add_all(
-            Entry(patient_id=patient_id, day=TODAY - timedelta(days=n), dose_mg=40.0) for n in range(1, 10)
+            Entry(patient_id=patient_id, day=today() - timedelta(days=n), dose_mg=40.0) for n in range(1, 10)
         )
         db.session.commit()
     return patient_id
@@ -57,12 +57,12 @@ def test_a_warm_today_computes_nothing_and_runs_one_statement(app, patient_clien
 def test_a_remembered_page_carries_this_sessions_csrf_token_and_only_its_patients_data(
     app, patient_client, on_course, make_patient
 ):
-    post(patient_client, "/today", {"day": TODAY.isoformat(), "sunburn": "none", "notes": "lips cracked"})
+    post(patient_client, "/today", {"day": today().isoformat(), "sunburn": "none", "notes": "lips cracked"})
     first = patient_client.get("/today").get_data(as_text=True)
     again = patient_client.get("/today").get_data(as_text=True)
     assert "lips cracked" in first and "lips cracked" in again
     token = CSRF_RE.search(again).group(1)
-    form = {"day": TODAY.isoformat(), "sunburn": "none", "notes": "eyes dry", "csrf_token": token}
+    form = {"day": today().isoformat(), "sunburn": "none", "notes": "eyes dry", "csrf_token": token}
     assert patient_client.post("/today", data=form).status_code == 200
     assert "eyes dry" in patient_client.get("/today").get_data(as_text=True)
     make_patient("other@example.com")
@@ -78,7 +78,7 @@ def test_a_remembered_page_carries_this_sessions_csrf_token_and_only_its_patient
 def test_a_one_off_message_shows_once_and_is_never_remembered(patient_client, on_course):
     patient_client.get("/today")
     response = post(
-        patient_client, "/course/pregnancy-tests", {"test_day": TODAY.isoformat(), "result": "negative"}
+        patient_client, "/course/pregnancy-tests", {"test_day": today().isoformat(), "result": "negative"}
     )
     assert response.status_code == 302
     assert "Your pregnancy test is saved." in patient_client.get(response.headers["Location"]).get_data(
@@ -91,7 +91,7 @@ def test_a_save_shows_in_the_running_total_at_once(patient_client, on_course):
     assert "360 mg" in dose_line(patient_client)
     assert (
         post(
-            patient_client, "/today", {"day": TODAY.isoformat(), "dose_mg": "40", "sunburn": "none"}
+            patient_client, "/today", {"day": today().isoformat(), "dose_mg": "40", "sunburn": "none"}
         ).status_code
         == 200
     )
@@ -107,7 +107,7 @@ def test_a_clinicians_dose_change_shows_on_the_patients_today(
     doctor = app.test_client()
     login(doctor, "doc@example.com")
     url = f"/clinic/patients/{on_course}/appointments/new"
-    assert post(doctor, url, {"day": TODAY.isoformat(), "new_dose_mg": "60"}).status_code == 302
+    assert post(doctor, url, {"day": today().isoformat(), "new_dose_mg": "60"}).status_code == 302
     field = dose_field(patient_client)
     assert 'value="60.0"' in field or 'value="60"' in field
 
@@ -115,7 +115,7 @@ def test_a_clinicians_dose_change_shows_on_the_patients_today(
 def test_a_pregnancy_test_and_a_checkin_show_at_once(patient_client, on_course):
     html = patient_client.get("/today").get_data(as_text=True)
     assert "a pregnancy test is due" in html and "Answer the monthly check-in" in html
-    post(patient_client, "/course/pregnancy-tests", {"test_day": TODAY.isoformat(), "result": "negative"})
+    post(patient_client, "/course/pregnancy-tests", {"test_day": today().isoformat(), "result": "negative"})
     post(patient_client, "/checkin", {f"q{n}": "0" for n in range(1, 10)})
     html = patient_client.get("/today").get_data(as_text=True)
     assert "a pregnancy test is due" not in html and "pick up your prescription by" in html
@@ -126,7 +126,7 @@ def test_a_change_written_outside_any_view_shows_too(app, patient_client, on_cou
     """The version is moved by the database itself, so even a script's write is seen."""
     assert "360 mg" in dose_line(patient_client)
     with app.app_context():
-        db.session.execute(db.delete(Entry).where(Entry.day == TODAY - timedelta(days=1)))
+        db.session.execute(db.delete(Entry).where(Entry.day == today() - timedelta(days=1)))
         db.session.commit()
     assert "320 mg" in dose_line(patient_client)
 
@@ -134,9 +134,10 @@ def test_a_change_written_outside_any_view_shows_too(app, patient_client, on_cou
 def test_a_new_day_gives_a_new_panel(app, on_course):
     with app.test_request_context():
         patient = db.session.get(User, on_course)
-        today, tomorrow = today_panel(patient, TODAY), today_panel(patient, TODAY + timedelta(days=1))
-        assert (today["course"].days_on_treatment, tomorrow["course"].days_on_treatment) == (10, 11)
-        assert today_panel(patient, TODAY) is today
+        day = today()
+        first, tomorrow = today_panel(patient, day), today_panel(patient, day + timedelta(days=1))
+        assert (first["course"].days_on_treatment, tomorrow["course"].days_on_treatment) == (10, 11)
+        assert today_panel(patient, day) is first
 
 
 def test_a_new_account_that_reuses_a_deleted_accounts_id_never_sees_its_remembered_page(app, make_patient):
@@ -148,7 +149,7 @@ def test_a_new_account_that_reuses_a_deleted_accounts_id_never_sees_its_remember
     post(
         client,
         "/today",
-        {"day": TODAY.isoformat(), "sunburn": "none", "notes": "the first accounts private note"},
+        {"day": today().isoformat(), "sunburn": "none", "notes": "the first accounts private note"},
     )
     assert "the first accounts private note" in client.get("/today").get_data(as_text=True)
     with app.app_context():
@@ -161,7 +162,9 @@ def test_a_new_account_that_reuses_a_deleted_accounts_id_never_sees_its_remember
     other = app.test_client()
     login(other, "second@example.com")
     # The same writes as the first account made, so the data version reaches the same number.
-    post(other, "/today", {"day": TODAY.isoformat(), "sunburn": "none", "notes": "the second accounts note"})
+    post(
+        other, "/today", {"day": today().isoformat(), "sunburn": "none", "notes": "the second accounts note"}
+    )
     page = other.get("/today").get_data(as_text=True)
     assert "the first accounts private note" not in page and "the second accounts note" in page
 
@@ -169,7 +172,7 @@ def test_a_new_account_that_reuses_a_deleted_accounts_id_never_sees_its_remember
 def test_the_save_confirmation_is_shared_but_each_session_gets_its_own_token(app, make_patient):
     """The confirmation depends only on the day, new or changed, and the safety advice: it is remembered once
     for everyone, with the session's CSRF token put back for each patient."""
-    answers = {"day": TODAY.isoformat(), "sunburn": "none", "self_harm_thoughts": "y"}
+    answers = {"day": today().isoformat(), "sunburn": "none", "self_harm_thoughts": "y"}
     pages, tokens = [], []
     for email in ("one@example.com", "two@example.com"):
         make_patient(email)

@@ -8,15 +8,12 @@ Agg canvas, so concurrent requests share no state and nothing leaks.
     render(name, data) -> bytes      a PNG of image_size(name) pixels
     describe(name, data)             ChartText: title, alt text, table columns and rows
     COLOURS                          measure → colour, for pages to reuse
-    RENDERER_VERSION                 changes whenever the drawing code or its libraries change (cache keys)
 
 An unknown name raises KeyError.
 """
 
-import hashlib
 import os
 from collections.abc import Callable
-from pathlib import Path
 
 from config import INSTANCE_DIR
 
@@ -41,9 +38,7 @@ def _private_matplotlib_dir() -> None:
 
 _private_matplotlib_dir()
 
-import matplotlib  # noqa: E402 - after choosing its directory
-import PIL  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402 - after choosing its directory
 
 from diary.charts import course, mood, style, symptoms  # noqa: E402
 from diary.charts.data import ChartData, ChartText  # noqa: E402
@@ -52,7 +47,6 @@ from diary.charts.style import COLOURS  # noqa: E402
 __all__ = [
     "CHART_NAMES",
     "COLOURS",
-    "RENDERER_VERSION",
     "ChartData",
     "ChartText",
     "build_figure",
@@ -103,14 +97,3 @@ def image_size(name: str) -> tuple[int, int]:
     """(width, height) in pixels of every PNG of chart `name`, for the page's <img width height>."""
     panels = _chart(name)[2]
     return round(style.WIDTH_IN * style.DPI), round(style.HEIGHT_IN[panels] * style.DPI)
-
-
-def _renderer_version() -> str:
-    """A digest of this package's source and the drawing libraries' versions: new code, new cache keys."""
-    digest = hashlib.sha256(f"matplotlib {matplotlib.__version__} pillow {PIL.__version__}".encode())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-RENDERER_VERSION = _renderer_version()

@@ -1,14 +1,14 @@
 """A patient's review: the window asked for, and everything the review page shows for it."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from flask import abort
 from werkzeug.datastructures import MultiDict
 
 from diary.care.records import load_patient_data
 from diary.clinic.handling import Handled, handled_flags
-from diary.clinic.roster import acknowledged, last_appointments, open_flags, window_start
+from diary.clinic.roster import acknowledged, last_appointments, open_flags
 from diary.clinical import phq9
 from diary.clinical.dose import DoseSummary, dose_summary
 from diary.clinical.flags import Flag, flags_for
@@ -16,9 +16,7 @@ from diary.clinical.records import PatientData
 from diary.clinical.summary import SummaryRow, previous_window, summarise
 from diary.extensions import db
 from diary.models import Appointment, User
-
-MAX_WINDOW_DAYS = 730
-PRESET_DAYS = (30, 90)
+from diary.windows import MAX_WINDOW_DAYS, last_days, since_last_visit, whole_course
 
 
 @dataclass(frozen=True)
@@ -45,10 +43,9 @@ def parse_window(args: MultiDict, patient: User, data: PatientData, today: date)
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_WINDOW_DAYS:
             abort(404)
         days = int(raw)
-        return Window(today - timedelta(days=days - 1), today, str(days), f"Last {days} days")
+        return Window(last_days(days, today), today, str(days), f"Last {days} days")
     if args.get("window", "last") == "course":
-        start = course_start or window_start(patient, last_visit, None, today)
-        return Window(min(start, today), today, "course", "Whole course")
+        return Window(whole_course(course_start, last_visit, today), today, "course", "Whole course")
     if args.get("window", "last") != "last":
         abort(404)
     label = (
@@ -58,7 +55,7 @@ def parse_window(args: MultiDict, patient: User, data: PatientData, today: date)
         if course_start
         else "Last 30 days"
     )
-    return Window(window_start(patient, last_visit, course_start, today), today, "last", label)
+    return Window(since_last_visit(last_visit, course_start, today), today, "last", label)
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import and_, func, or_, select
 
@@ -14,9 +14,7 @@ from diary.clinical.records import PatientData
 from diary.database import among
 from diary.extensions import db
 from diary.models import Appointment, Checkin, Course, CourseRevision, Entry, FlagAck, User
-
-# Without an appointment or a course, a review looks back this far (CLINIC: one monthly visit's worth).
-DEFAULT_WINDOW_DAYS = 30
+from diary.windows import since_last_visit
 
 
 @dataclass
@@ -59,12 +57,6 @@ def last_appointments(patient_ids: list[int]) -> dict[int, date]:
 def patient_today(patient: User, now: datetime | None = None) -> date:
     """Which day it is for the patient, in their own time zone: flags and windows follow their calendar."""
     return local_today(patient.timezone, now)
-
-
-def window_start(patient: User, last_visit: date | None, course_start: date | None, today: date) -> date:
-    """The default review window: since the last appointment, else since the course began, else 30 days."""
-    start = last_visit or course_start or today - timedelta(days=DEFAULT_WINDOW_DAYS - 1)
-    return min(start, today)
 
 
 def cumulative_mg_per_kg_many(patient_ids: list[int]) -> dict[int, float]:
@@ -150,7 +142,7 @@ def roster(patients: list[User], todays: dict[int, date]) -> list[RosterRow]:
     visits = last_appointments(ids)
     course_starts = select(Course.patient_id, Course.start_date).where(among(Course.patient_id, ids))
     starts = dict(db.session.execute(course_starts).all())
-    windows = {p.id: window_start(p, visits.get(p.id), starts.get(p.id), todays[p.id]) for p in patients}
+    windows = {p.id: since_last_visit(visits.get(p.id), starts.get(p.id), todays[p.id]) for p in patients}
     data = load_patient_data_many(ids, windows, end=max(todays[i] for i in ids))
     cumulative = cumulative_mg_per_kg_many(ids)
     phq = latest_checkins(ids)

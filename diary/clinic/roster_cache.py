@@ -2,7 +2,8 @@
 
 A patient's row is kept in roster_summaries for the key it was computed for: the patient's data_version
 (which the database moves on every change to what the row reads, acknowledgements included; migration 0003),
-the day it was computed for (the patient's own today) and the code that computed it. The list reads every
+the application's version (diary/version.py, kept in the row's JSON as "code") and the day it was computed
+for (the patient's own today); nothing else decides staleness. The list reads every
 sharing patient with their stored row in one query, recomputes only the missing or stale rows (diary/clinic/
 roster.py, a fixed number of queries however many) and stores those. Nothing is invalidated by hand.
 
@@ -11,12 +12,8 @@ the data read afterwards is at least as new as the key it is stored under, so a 
 key says (a newer row under an older key is only recomputed once more).
 """
 
-import hashlib
 import json
-import threading
 from datetime import date, datetime
-from importlib import import_module
-from pathlib import Path
 
 from sqlalchemy import Select
 
@@ -25,39 +22,7 @@ from diary.clinical.flags import Flag
 from diary.database import insert_for, store_aside
 from diary.extensions import db
 from diary.models import RosterSummary, User
-
-# Rows computed since the process started: tests assert that a warm list computes none.
-COMPUTE_COUNT = 0
-_count_lock = threading.Lock()
-
-# The modules a row is computed by. A stored row computed by other code (a deploy changed a rule or a
-# threshold) is stale, without anyone having to remember to bump a version by hand.
-_COMPUTED_BY = (
-    "diary.clinic.roster",
-    "diary.clinic.roster_cache",
-    "diary.care.records",
-    "diary.clinical.days",
-    "diary.clinical.dose",
-    "diary.clinical.flags",
-    "diary.clinical.phq9",
-    "diary.clinical.records",
-    "diary.clinical.safety",
-    "diary.clinical.thresholds",
-    "diary.clinical.contraception",
-    "diary.clinical.course_flags",
-    "diary.clinical.dose_checks",
-    "diary.clinical.labs",
-)
-
-
-def _code_version() -> str:
-    digest = hashlib.sha256()
-    for name in _COMPUTED_BY:
-        digest.update(Path(import_module(name).__file__).read_bytes())
-    return digest.hexdigest()[:16]
-
-
-CODE_VERSION = _code_version()
+from diary.version import APP_VERSION
 
 
 def cached_roster(patients: Select, now: datetime | None = None) -> list[RosterRow]:
@@ -80,16 +45,9 @@ def cached_roster(patients: Select, now: datetime | None = None) -> list[RosterR
             rows.append(row)
     if stale:
         computed = roster(stale, todays)
-        _count(len(computed))
         _store(computed, todays)
         rows += computed
     return sorted(rows, key=lambda row: row.sort_key)
-
-
-def _count(rows: int) -> None:
-    global COMPUTE_COUNT
-    with _count_lock:
-        COMPUTE_COUNT += rows
 
 
 def encode(row: RosterRow) -> str:
@@ -97,7 +55,7 @@ def encode(row: RosterRow) -> str:
     phq = row.latest_phq9
     return json.dumps(
         {
-            "code": CODE_VERSION,
+            "code": APP_VERSION,
             "since": row.since.isoformat(),
             "days_elapsed": row.days_elapsed,
             "days_logged": row.days_logged,
@@ -119,7 +77,7 @@ def _decode(patient: User, stored: str | None) -> RosterRow | None:
     if stored is None:
         return None
     data = json.loads(stored)
-    if data["code"] != CODE_VERSION:
+    if data["code"] != APP_VERSION:
         return None
     phq = data["latest_phq9"]
     return RosterRow(

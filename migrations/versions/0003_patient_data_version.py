@@ -16,99 +16,27 @@ Create Date: 2026-11-27 09:40:00
 from alembic import op
 import sqlalchemy as sa
 
+# The triggers' SQL lives in diary/triggers.py, beside the helper any later migration that rebuilds one of
+# these tables must call (a batch rebuild on SQLite drops a table's triggers).
+from diary.triggers import (
+    DATA_VERSION_TABLES,
+    create_data_version_function,
+    create_data_version_triggers,
+    drop_data_version_function,
+    drop_data_version_triggers,
+)
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-# The tables whose rows belong to one patient through their own patient_id column.
-PATIENT_TABLES = (
-    "entries",
-    "checkins",
-    "appointments",
-    "courses",
-    "pregnancy_tests",
-    "safety_alerts",
-    "flag_acks",
-)
-# course_revisions belong to a patient through their course.
-REVISION_TABLE = "course_revisions"
-TABLES = (*PATIENT_TABLES, REVISION_TABLE)
-
-
-def _patient_of(row: str, table: str) -> str:
-    """SQL for the patient id of NEW or OLD (`row`) in `table`."""
-    if table == REVISION_TABLE:
-        return f"(SELECT patient_id FROM courses WHERE id = {row}.course_id)"
-    return f"{row}.patient_id"
-
-
-def _bump(row: str, table: str, condition: str = "") -> str:
-    """SQL adding 1 to the data_version of the patient of NEW or OLD (`row`), if `condition` holds."""
-    where = f"id = {_patient_of(row, table)}" + (f" AND {condition}" if condition else "")
-    return f"UPDATE users SET data_version = data_version + 1 WHERE {where};"
-
-
-# PostgreSQL: one function serves every table (every table but course_revisions reads like entries); it
-# reads the patient from NEW and/or OLD. A row moved to
-# another patient (an UPDATE of patient_id or course_id) bumps both. RETURN NULL: an AFTER trigger's result
-# is ignored.
-PG_FUNCTION = f"""
-CREATE FUNCTION bump_patient_data_version() RETURNS trigger AS $$
-BEGIN
-    IF TG_TABLE_NAME = '{REVISION_TABLE}' THEN
-        IF TG_OP <> 'DELETE' THEN
-            {_bump("NEW", REVISION_TABLE)}
-        END IF;
-        IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.course_id IS DISTINCT FROM NEW.course_id) THEN
-            {_bump("OLD", REVISION_TABLE)}
-        END IF;
-    ELSE
-        IF TG_OP <> 'DELETE' THEN
-            {_bump("NEW", "entries")}
-        END IF;
-        IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.patient_id IS DISTINCT FROM NEW.patient_id) THEN
-            {_bump("OLD", "entries")}
-        END IF;
-    END IF;
-    RETURN NULL;
-END;
-$$ LANGUAGE plpgsql;
-"""
-
-
-def _pg_trigger(table: str) -> str:
-    return (
-        f"CREATE TRIGGER {table}_data_version AFTER INSERT OR UPDATE OR DELETE ON {table} "
-        "FOR EACH ROW EXECUTE FUNCTION bump_patient_data_version()"
-    )
-
-
-def _sqlite_triggers(table: str) -> list[str]:
-    """Three AFTER triggers; an UPDATE that moves the row to another patient bumps both."""
-    key = "course_id" if table == REVISION_TABLE else "patient_id"
-    return [
-        f"CREATE TRIGGER {table}_data_version_insert AFTER INSERT ON {table} BEGIN {_bump('NEW', table)} END",
-        f"CREATE TRIGGER {table}_data_version_update AFTER UPDATE ON {table} BEGIN {_bump('NEW', table)} "
-        f"{_bump('OLD', table, f'OLD.{key} IS NOT NEW.{key}')} END",
-        f"CREATE TRIGGER {table}_data_version_delete AFTER DELETE ON {table} BEGIN {_bump('OLD', table)} END",
-    ]
-
-
-def _sqlite_trigger_names(table: str) -> list[str]:
-    return [f"{table}_data_version_{event}" for event in ("insert", "update", "delete")]
-
 
 def upgrade():
     op.add_column("users", sa.Column("data_version", sa.Integer(), server_default="0", nullable=False))
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(PG_FUNCTION)
-        for table in TABLES:
-            op.execute(_pg_trigger(table))
-    else:
-        for table in TABLES:
-            for statement in _sqlite_triggers(table):
-                op.execute(statement)
+    create_data_version_function(op)
+    for table in DATA_VERSION_TABLES:
+        create_data_version_triggers(op, table)
 
     op.create_table(
         "roster_summaries",
@@ -125,15 +53,12 @@ def upgrade():
 
 def downgrade():
     op.drop_table("roster_summaries")
+    for table in DATA_VERSION_TABLES:
+        drop_data_version_triggers(op, table)
+    drop_data_version_function(op)
     if op.get_bind().dialect.name == "postgresql":
-        for table in TABLES:
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_data_version ON {table}")
-        op.execute("DROP FUNCTION IF EXISTS bump_patient_data_version()")
         op.drop_column("users", "data_version")
     else:
-        for table in TABLES:
-            for name in _sqlite_trigger_names(table):
-                op.execute(f"DROP TRIGGER IF EXISTS {name}")
         # SQLite drops the column in place (3.35+). Alembic's batch mode would rebuild users instead, and
         # dropping the old users table with foreign keys on would cascade-delete every patient's rows.
         op.execute("ALTER TABLE users DROP COLUMN data_version")

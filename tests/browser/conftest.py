@@ -39,11 +39,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items) -> None:
-    """Everything under tests/browser/ carries the `browser` marker (leave it out with -m "not browser")."""
+    """Everything under tests/browser/ carries the `browser` marker (leave it out with -m "not browser"), and
+    runs on one pytest-xdist worker (`--dist loadgroup`): one live server and one Chromium, not one each.
+    """
     for item in items:
         if HERE in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def _make_accounts() -> tuple[dict[str, int], str]:

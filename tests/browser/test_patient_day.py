@@ -57,7 +57,7 @@ def test_patient_logs_a_day_by_touch(site, new_context):
     if "care.course" in site.app.view_functions:
         page.get_by_role("link", name="Course", exact=True).tap()
         page.get_by_label("Start date").fill((today - timedelta(days=20)).isoformat())
-        page.get_by_label("Weight (kg)").fill("64")
+        page.get_by_label("Weight", exact=True).fill("64")
         page.get_by_label("Prescribed daily dose (mg)").fill("40")
         tap_and_wait(page, page.get_by_role("button", name="Set up my course"))
         page.get_by_role("link", name="Today", exact=True).tap()
