@@ -83,7 +83,7 @@ def load_patient_data_many(
                 lookback_days,
             ).order_by(Entry.patient_id, Entry.day)
         ),
-        lambda row: DayRecord(**{name: getattr(row, name) for name in DAY_FIELDS}),
+        _day_record,
     )
     checkins = _grouped(
         db.session.execute(
@@ -140,6 +140,13 @@ def load_patient_data_many(
         )
         for patient_id in ids
     }
+
+
+def _day_record(row) -> DayRecord:
+    """A DayRecord from a row of (patient_id, *DAY_FIELDS), by the columns' names."""
+    answers = row._asdict()
+    del answers["patient_id"]
+    return DayRecord(**answers)
 
 
 def _events(ids: list[int], start_by_patient, end, lookback_days: int) -> defaultdict[int, list]:
