@@ -47,8 +47,6 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from config import Config  # noqa: E402
 from diary import create_app  # noqa: E402
-from diary.care.records import load_patient_data  # noqa: E402
-from diary.chart_cache import chart_png  # noqa: E402
 from diary.charts import CHART_NAMES, ChartData, build_figure, render, style  # noqa: E402
 from diary.charts.data import DayGrid, rolling_mean, x_of  # noqa: E402
 from diary.clinical import phq9  # noqa: E402
@@ -56,6 +54,8 @@ from diary.clinical.dose import cumulative_series, dose_summary  # noqa: E402
 from diary.clinical.thresholds import MOOD_MIN_DAYS, MOOD_WINDOW_DAYS  # noqa: E402
 from diary.extensions import db  # noqa: E402
 from diary.models import Appointment, Checkin, Course, CourseRevision, Entry, Role, User  # noqa: E402
+from diary.records.chart_cache import chart_png  # noqa: E402
+from diary.records.loading import load_patient_data  # noqa: E402
 
 DAYS = 180
 RESULTS = ROOT / "bench" / "RESULTS.md"

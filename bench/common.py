@@ -381,10 +381,10 @@ def seed_clinic(app, patients: int, days: int, today: date, *, blank_recent: int
     appointments with labs. Everyone's password is PASSWORD. Returns the emails and ids."""
     from sqlalchemy import insert
 
-    from diary.auth.clinicians import create_clinician
-    from diary.auth.passwords import hash_password
+    from diary.clinicians import create_clinician
     from diary.extensions import db
     from diary.models import Appointment, Checkin, Course, CourseRevision, Entry, Role, Share, User
+    from diary.passwords import hash_password
 
     rnd = random.Random(7)
     start = today - timedelta(days=days - 1)

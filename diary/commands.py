@@ -5,7 +5,7 @@ import sys
 import click
 from flask import Flask, current_app
 
-from diary.auth.clinicians import create_clinician
+from diary.clinicians import create_clinician
 from diary.extensions import db
 from diary.models import User
 
@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
     @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
     def create_clinician_command(email: str, name: str | None, password_stdin: bool) -> None:
         """Create a clinician account and print its clinic code."""
-        from diary.auth.passwords import password_problem
+        from diary.passwords import password_problem
 
         if password_stdin:
             password = sys.stdin.readline().rstrip("\n")

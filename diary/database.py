@@ -84,23 +84,15 @@ def store_aside(*steps: tuple[Executable, object]) -> None:
         pass
 
 
-def release_write_lock(keep_loaded: bool = False) -> None:
+def release_write_lock() -> None:
     """End the request's transaction before slow work that needs no database (hashing a password).
 
     On SQLite a POST holds the write lock from its first statement (see _sqlite_begin), so every other
     process's write waits for it. argon2 takes a good part of a second per sign-in: held across it, a burst
     of sign-ins queues for longer than the busy timeout and answers "database is locked" (found by
     bench/http.py). The next statement begins a fresh transaction.
-
-    `keep_loaded` leaves the rows already read as they are instead of expiring them, so the signed-in user is
-    not read again (inside the next transaction, under the lock) just to be used as read a moment ago.
     """
-    session = db.session()
-    session.expire_on_commit = not keep_loaded
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
+    db.session.commit()
 
 
 # Lists of ids as one parameter. An IN list binds a parameter per id: for a clinician's 500 patients every

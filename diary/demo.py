@@ -11,13 +11,13 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import func, insert, select
 
-from diary.auth.clinicians import create_clinician
-from diary.auth.passwords import hash_password
 from diary.clinical.days import local_today
 from diary.clinical.safety import daily_safety_responses, flagged
+from diary.clinicians import create_clinician
 from diary.events import record_event
 from diary.extensions import db
 from diary.models import Appointment, Checkin, Course, CourseRevision, Entry, PregnancyTest, Role, Share, User
+from diary.passwords import hash_password
 
 # Published demo credentials: `flask demo` only seeds an empty database, and production disables it.
 DEMO_PASSWORD = "diary-demo-2026"  # noqa: S105  # nosec B105

@@ -1,4 +1,6 @@
-"""The main navigation for each role; an entry shows once its page exists."""
+"""The main navigation for each role (an entry shows once its page exists), and where a `next` may lead."""
+
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app
 
@@ -22,3 +24,11 @@ def init_app(app: Flask) -> None:
             "nav_items_patient": [item for item in PATIENT_NAV if exists(item[0])],
             "nav_items_clinician": [item for item in CLINICIAN_NAV if exists(item[0])],
         }
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None

@@ -1,6 +1,6 @@
 """The windows of days the pages offer by name: since the last appointment, the last 30 or 90 days, the whole
 course. The clinician's review and report, the patient list's "since" column and the patient's own charts
-all take their windows from here, and charts are stored only for these (diary/chart_service.py).
+all take their windows from here, and charts are stored only for these (diary/records/charts.py).
 """
 
 from datetime import date, timedelta

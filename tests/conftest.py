@@ -30,11 +30,11 @@ from sqlalchemy.engine import make_url
 
 from config import TestingConfig
 from diary import create_app
-from diary.auth.clinicians import create_clinician
-from diary.auth.passwords import hash_password
 from diary.clinical.days import local_today
+from diary.clinicians import create_clinician
 from diary.extensions import db
 from diary.models import Course, CourseRevision, Role, Share, User
+from diary.passwords import hash_password
 
 PASSWORD = "correct horse battery"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -164,7 +164,7 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def renders(monkeypatch):
     """renders(): how many charts the chart cache has drawn since the test began (it counts its misses)."""
-    from diary import chart_cache
+    from diary.records import chart_cache
 
     drawn = []
     draw = chart_cache.render

@@ -7,12 +7,12 @@ import pytest
 from conftest import Day, post, today
 from sqlalchemy import event
 
-from diary.care.records import load_patient_data, load_patient_data_many
 from diary.clinical.dose import prescription_on
 from diary.clinical.flags import flags_for
 from diary.demo import seed_demo
 from diary.extensions import db
 from diary.models import Checkin, Course, CourseRevision, Entry, PregnancyTest, SafetyAlert, User
+from diary.records.loading import load_patient_data, load_patient_data_many
 
 
 def course_form() -> dict[str, str]:

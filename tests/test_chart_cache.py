@@ -7,11 +7,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from diary import chart_cache
-from diary.chart_cache import chart_png
 from diary.charts import ChartData
 from diary.extensions import db
 from diary.models import Appointment, ChartImage, Checkin, Course, CourseRevision, Entry, User
+from diary.records import chart_cache
+from diary.records.chart_cache import chart_png
 
 START = date(2025, 3, 1)
 WINDOW = (START, date(2025, 3, 30))

@@ -7,12 +7,12 @@ import pytest
 from conftest import count_statements, login, post, today
 from sqlalchemy import insert
 
-from diary.care.records import load_patient_data
 from diary.clinic.roster import cumulative_mg_per_kg_many
 from diary.clinical.dose import dose_summary
 from diary.events import record_event
 from diary.extensions import db
 from diary.models import AuditEvent, CourseRevision, Entry, FlagAck, Role, Share, User
+from diary.records.loading import load_patient_data
 
 
 @pytest.fixture

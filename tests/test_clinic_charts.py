@@ -11,11 +11,11 @@ import pytest
 from conftest import login, post, today
 from sqlalchemy import event, func, select
 
-from diary.care.records import load_patient_data
-from diary.chart_service import chart_data
 from diary.charts import render
 from diary.extensions import db
 from diary.models import AuditEvent, ChartImage, Entry, Throttle
+from diary.records.charts import chart_data
+from diary.records.loading import load_patient_data
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -113,7 +113,7 @@ def every_flag(app, make_patient, make_course):
                 FlagAck(patient_id=ann, rule="abdominal_pain", day=ago(3)),
             ]
         )
-        # The safety events saving these answers writes (diary/log/entries.py, care/course.py, appointments).
+        # The safety events saving these answers writes (log/entries.py, records/course.py, appointments).
         for d, answers in odd.items():
             for rule in flagged(daily_safety_responses(answers)):
                 record_event(ann, ago(d), rule.rule, "entry")

@@ -11,9 +11,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from test_diary import FULL_DAY, is_checked, save
 
-from diary.care.records import load_patient_data
 from diary.extensions import db
 from diary.models import Entry, EntryRevision, SafetyAlert, User
+from diary.records.loading import load_patient_data
 
 STOP_AND_CALL = "Stop taking isotretinoin and call your prescriber right away"
 

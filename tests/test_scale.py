@@ -1,17 +1,14 @@
 """What keeps the clinician's pages fast at 10,000 patients (bench/scale.py): the covering index of migration
-0002, a query count that does not grow with the diary, and the cheap construction of day records."""
+0002, and a query count that does not grow with the diary."""
 
-from dataclasses import fields
 from datetime import timedelta
 
 import pytest
 from conftest import count_statements, login, today
 from sqlalchemy import event, insert, inspect
 
-from diary.clinical.records import DayRecord
 from diary.extensions import db
 from diary.models import Entry
-from diary.models.entry import ENTRY_FIELDS
 
 
 def test_entries_have_the_index_that_covers_the_cumulative_dose_sum(app):
@@ -20,11 +17,6 @@ def test_entries_have_the_index_that_covers_the_cumulative_dose_sum(app):
             index["name"]: index["column_names"] for index in inspect(db.engine).get_indexes("entries")
         }
     assert indexes["ix_entries_patient_id_day_dose_mg"] == ["patient_id", "day", "dose_mg"]
-
-
-def test_day_records_are_built_in_the_order_entries_are_selected():
-    # diary.care.records builds DayRecord positionally from (day, *ENTRY_FIELDS).
-    assert tuple(f.name for f in fields(DayRecord)) == ("day", *ENTRY_FIELDS)
 
 
 def _log_days(app, patient_id: int, first: int, last: int) -> None:

@@ -7,9 +7,9 @@ from argon2.low_level import Type
 from conftest import login, make_app
 
 import config
-from diary.auth.passwords import password_problem
 from diary.extensions import db
 from diary.models import Role, User
+from diary.passwords import password_problem
 
 
 def test_production_hash_parameters_meet_owasp_minimums():

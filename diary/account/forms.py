@@ -5,11 +5,11 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from diary.auth.passwords import MAX_LENGTH, password_problem
+from diary.passwords import MAX_LENGTH, password_problem
 
 
 class NewPasswordRules:
-    """The password policy of diary.auth.passwords, checked against the signed-in user's email."""
+    """The password policy of diary.passwords, checked against the signed-in user's email."""
 
     def __call__(self, form, field) -> None:
         problem = password_problem(field.data or "", current_user.email)

@@ -2,12 +2,11 @@
 
 from sqlalchemy import delete, select
 
-from diary import audit
-from diary.auth import throttle
-from diary.auth.passwords import hash_password
+from diary import audit, throttle
 from diary.extensions import db
 from diary.models import Share, User
 from diary.models.base import utcnow
+from diary.passwords import hash_password
 
 
 def change_password(user: User, new_password: str) -> None:

@@ -6,15 +6,14 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_login import current_user, login_required, logout_user
 from werkzeug.exceptions import TooManyRequests
 
-from diary import audit
+from diary import audit, throttle
 from diary.access import patient_required
 from diary.account import bp
 from diary.account.export import patient_records, to_csv, to_json
 from diary.account.forms import ChangePasswordForm, DeleteAccountForm
 from diary.account.lifecycle import change_password, delete_patient
-from diary.auth import throttle
-from diary.auth.passwords import verify_password
 from diary.extensions import db
+from diary.passwords import verify_password
 from diary.security import start_session
 
 NOT_YOURS = "That is not your current password."

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from diary.auth.passwords import MAX_LENGTH, password_problem
+from diary.passwords import MAX_LENGTH, password_problem
 
 
 def valid_timezone(name: str | None) -> bool:
@@ -14,7 +14,7 @@ def valid_timezone(name: str | None) -> bool:
 
 
 class PasswordRules:
-    """WTForms validator: the password policy of diary.auth.passwords."""
+    """WTForms validator: the password policy of diary.passwords."""
 
     def __call__(self, form, field) -> None:
         email = form.email.data if hasattr(form, "email") else None

@@ -1,17 +1,16 @@
 """Register, sign in, sign out."""
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 from werkzeug.exceptions import TooManyRequests
 
-from diary import audit, database
-from diary.auth import bp, throttle
+from diary import audit, database, throttle
+from diary.auth import bp
 from diary.auth.forms import LoginForm, RegisterForm, valid_timezone
-from diary.auth.passwords import burn_verification_time, hash_password, needs_rehash, verify_password
 from diary.extensions import db
 from diary.models import Role, User
+from diary.navigation import safe_next
+from diary.passwords import burn_verification_time, hash_password, needs_rehash, verify_password
 from diary.security import start_session
 
 LOGIN_SCOPE = throttle.LOGIN_SCOPE
@@ -20,14 +19,6 @@ BAD_LOGIN = "That email and password do not match an account."
 
 def home_for(user: User) -> str:
     return url_for("clinic.patient_list") if user.is_clinician else url_for("log.today")
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: no scheme, no host, no protocol-relative or backslash tricks."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc else None
 
 
 @bp.route("/register", methods=["GET", "POST"])

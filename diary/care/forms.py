@@ -16,7 +16,7 @@ from diary.clinical.thresholds import (
     WEIGHT_KG_ALLOWED,
     WEIGHT_LB_ALLOWED,
 )
-from diary.log.forms import FiniteDecimalField, UnitField
+from diary.fields import FiniteDecimalField, UnitField
 
 # How far from today a course may start: a product choice, to catch mistyped years.
 START_PAST_DAYS = 3 * 365

@@ -1,4 +1,4 @@
-"""/course (with pregnancy tests), /checkin and /progress: thin views over diary/care and diary/clinical."""
+"""/course (with pregnancy tests), /checkin and /progress: thin views over diary/records and clinical."""
 
 from datetime import date
 
@@ -7,7 +7,16 @@ from flask_login import current_user
 
 from diary.access import patient_required
 from diary.care import bp
-from diary.care.course import (
+from diary.care.forms import CheckinForm, CourseForm, PregnancyTestForm
+from diary.clinical import phq9
+from diary.clinical.contraception import method_label
+from diary.clinical.days import local_today
+from diary.clinical.dose import dose_summary, last_dose_day
+from diary.clinical.records import PregnancyTestRecord
+from diary.clinical.reminders import after_course, pregnancy_status
+from diary.extensions import db
+from diary.records.charts import chart_views, progress_window
+from diary.records.course import (
     add_pregnancy_test,
     checkins_of,
     course_of,
@@ -17,17 +26,8 @@ from diary.care.course import (
     save_checkin,
     save_course,
 )
-from diary.care.forms import CheckinForm, CourseForm, PregnancyTestForm
-from diary.care.panels import today_panel
-from diary.care.records import load_patient_data
-from diary.chart_service import chart_views, progress_window
-from diary.clinical import phq9
-from diary.clinical.contraception import method_label
-from diary.clinical.days import local_today
-from diary.clinical.dose import dose_summary, last_dose_day
-from diary.clinical.records import PregnancyTestRecord
-from diary.clinical.reminders import after_course, pregnancy_status
-from diary.extensions import db
+from diary.records.loading import load_patient_data
+from diary.records.panel import today_panel
 
 
 def _today() -> date:
@@ -85,7 +85,7 @@ def _course_page(today, current, revisions, form: CourseForm, test_form: Pregnan
     # Birth-control fields show when the patient can get pregnant, or before they have said (setting up, where
     # CSS hides them until the box is ticked), or when the box was just ticked on a form shown again.
     show_contraception = current is None or pregnant or bool(form.can_get_pregnant.data)
-    # After the course and what to avoid, from the /today panel (remembered under the data version).
+    # After the course and what to avoid, from the /today panel.
     panel = today_panel(current_user, today) if current is not None else None
     methods = (current.contraception_primary, current.contraception_secondary) if pregnant else ()
     return render_template(

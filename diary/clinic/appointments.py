@@ -3,11 +3,11 @@
 from datetime import date
 
 from diary import audit
-from diary.care.course import add_pregnancy_test
 from diary.clinical.thresholds import TRIGLYCERIDES_CRITICAL_MG_DL
 from diary.events import record_event
 from diary.extensions import db
 from diary.models import Appointment, Course, CourseRevision, User
+from diary.records.course import add_pregnancy_test
 
 
 def record_appointment(

@@ -15,7 +15,7 @@ from diary.clinical.labs import (
     lipid_range_problem,
 )
 from diary.clinical.thresholds import DAILY_DOSE_MAX_MG, WEIGHT_KG_ALLOWED
-from diary.log.forms import FiniteDecimalField, UnitField
+from diary.fields import FiniteDecimalField, UnitField
 
 LIPID_LABELS = {
     "triglycerides": "Triglycerides",

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
-from diary.care.records import load_patient_data
 from diary.clinical.days import local_today
 from diary.clinical.flags import CRITICAL, LOOKBACK_DAYS, Flag, flags_for
 from diary.extensions import db
 from diary.models import FlagAck, User
+from diary.records.loading import load_patient_data
 
 # What the clinician did about a flag (flag_acks.action).
 ACTIONS = {"called": "Called the patient", "referred": "Referred", "other": "Other"}

@@ -4,7 +4,7 @@ from flask import abort
 from flask_login import current_user
 
 from diary.extensions import db
-from diary.models import Course, Share, User
+from diary.models import Share, User
 
 
 def shared_patients_stmt():
@@ -22,7 +22,3 @@ def shared_patient_or_404(patient_id: int) -> User:
     if patient is None:
         abort(404)
     return patient
-
-
-def course_of(patient: User) -> Course | None:
-    return db.session.scalar(db.select(Course).where(Course.patient_id == patient.id))

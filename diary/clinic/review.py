@@ -6,7 +6,6 @@ from datetime import date
 from flask import abort
 from werkzeug.datastructures import MultiDict
 
-from diary.care.records import load_patient_data
 from diary.clinic.handling import Handled, handled_flags
 from diary.clinic.roster import acknowledged, last_appointments, open_flags
 from diary.clinical import phq9
@@ -16,6 +15,7 @@ from diary.clinical.records import PatientData
 from diary.clinical.summary import SummaryRow, previous_window, summarise
 from diary.extensions import db
 from diary.models import Appointment, User
+from diary.records.loading import load_patient_data
 from diary.windows import MAX_WINDOW_DAYS, last_days, since_last_visit, whole_course
 
 

@@ -6,7 +6,6 @@ from datetime import date, datetime
 
 from sqlalchemy import and_, func, or_, select
 
-from diary.care.records import load_patient_data_many
 from diary.clinical import phq9
 from diary.clinical.days import local_today
 from diary.clinical.flags import LEVELS, Flag, flags_for
@@ -14,6 +13,7 @@ from diary.clinical.records import PatientData
 from diary.database import among
 from diary.extensions import db
 from diary.models import Appointment, Checkin, Course, CourseRevision, Entry, FlagAck, User
+from diary.records.loading import load_patient_data_many
 from diary.windows import since_last_visit
 
 

@@ -5,19 +5,21 @@ from flask_login import current_user
 
 from diary import audit
 from diary.access import clinician_required
-from diary.auth.views import safe_next
-from diary.chart_service import chart_response, chart_views, window_from_args
+from diary.chart_service import chart_response, window_from_args
 from diary.clinic import bp
 from diary.clinic.appointments import record_appointment
 from diary.clinic.forms import AckForm, AppointmentForm, FlagKeyForm
 from diary.clinic.handling import ACTIONS, NOTE_MAX, ack_to_undo, acknowledge, current_flag, needs_note
-from diary.clinic.queries import course_of, shared_patient_or_404, shared_patients_stmt
+from diary.clinic.queries import shared_patient_or_404, shared_patients_stmt
 from diary.clinic.report import REPORT_CHARTS, visit_report_pdf
 from diary.clinic.review import build_review
 from diary.clinic.roster import patient_today
 from diary.clinic.roster_cache import cached_roster
 from diary.clinical.days import local_today
 from diary.extensions import db
+from diary.navigation import safe_next
+from diary.records.charts import chart_views
+from diary.records.course import course_of
 
 
 def _window_detail() -> str:

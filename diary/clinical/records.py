@@ -9,7 +9,12 @@ from datetime import date
 
 @dataclass(frozen=True)
 class DayRecord:
-    """One day's diary entry. None means "not recorded"; a dose of 0 means the dose was missed."""
+    """One day's diary entry. None means "not recorded"; a dose of 0 means the dose was missed.
+
+    The one list of what a patient answers each day, in form order: the Entry model has a column for each
+    field after `day` (models.entry.ENTRY_FIELDS), the daily form a field (a symptom, a box), and loading,
+    saving, the history and the export go by these names (tests/test_daily_fields.py checks they agree).
+    """
 
     day: date
     dose_mg: float | None = None
@@ -35,6 +40,22 @@ class DayRecord:
     hearing: bool = False
     self_harm_thoughts: bool = False
     notes: str = ""
+
+
+# The daily symptom check-list (DESIGN.md "What a patient logs each day"): DayRecord's booleans that the form
+# offers as one box each, in this order.
+SYMPTOMS = (
+    "headache",
+    "vision",
+    "nausea_vomiting",
+    "joint_pain",
+    "abdominal_pain",
+    "jaundice",
+    "bowel",
+    "rash",
+    "hearing",
+    "self_harm_thoughts",
+)
 
 
 @dataclass(frozen=True)

@@ -6,21 +6,25 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
+    Field,
     IntegerField,
     RadioField,
     SelectChoice,
     SelectMultipleField,
+    StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from diary.clinical.dose_checks import logged_dose_question
+from diary.clinical.records import SYMPTOMS
+from diary.fields import FiniteDecimalField
 from diary.models import SUNBURN_CHOICES
+from diary.models.entry import ENTRY_FIELDS
 
 NOTES_MAX = 1000
-# The Medication Guide's warning signs in plain words, one box each (the order of models.entry.SYMPTOMS).
+# The Medication Guide's warning signs in plain words, one box each (offered in the order of SYMPTOMS).
 SYMPTOM_LABELS = {
     "headache": "Severe headache",
     "vision": "Blurred or double vision",
@@ -46,34 +50,6 @@ def scale_field(label: str, low: str, high: str, top: int = 10) -> RadioField:
         coerce=_optional_int,
         render_kw={"data-low": low, "data-high": high},
     )
-
-
-class FiniteDecimalField(DecimalField):
-    """A decimal that refuses NaN and infinity (which would otherwise slip past NumberRange)."""
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        # Only a submitted value is a Decimal; a field left out of the form keeps its (float) default.
-        if valuelist and isinstance(self.data, Decimal) and not self.data.is_finite():
-            self.data = None
-            raise ValueError("Enter a number.")
-
-
-class UnitField(RadioField):
-    """A choice of unit, the first offered unless another is sent; anything not offered is refused with
-    `message` (a value is never guessed into a unit)."""
-
-    def __init__(self, label: str, units: list[SelectChoice], message: str, **kwargs):
-        super().__init__(label, choices=units, default=units[0].value, **kwargs)
-        self.message = message
-
-    def process_formdata(self, valuelist) -> None:
-        if valuelist and valuelist[0] != "":
-            super().process_formdata(valuelist)
-
-    def pre_validate(self, form) -> None:
-        if self.data not in {choice.value for choice in self.choices}:
-            raise ValidationError(self.message)
 
 
 def _optional_int(value):
@@ -125,7 +101,7 @@ class EntryForm(FlaskForm):
     )
     symptoms = MultiCheckboxField(
         "Any of these today?",
-        choices=[SelectChoice(name, label) for name, label in SYMPTOM_LABELS.items()],
+        choices=[SelectChoice(name, SYMPTOM_LABELS[name]) for name in SYMPTOMS],
         validators=[Optional()],
     )
     notes = TextAreaField(
@@ -141,25 +117,10 @@ class EntryForm(FlaskForm):
     dose_question: str | None = None
 
     def entry_values(self) -> dict:
-        """The submitted answers as model column values."""
+        """The submitted answers as model column values (ENTRY_FIELDS): a symptom from its box in the
+        check-list, every other answer from the field of its name."""
         chosen = set(self.symptoms.data or [])
-        values = {
-            "dose_mg": float(self.dose_mg.data) if self.dose_mg.data is not None else None,
-            "lips": self.lips.data,
-            "skin": self.skin.data,
-            "eyes": self.eyes.data,
-            "nosebleed": bool(self.nosebleed.data),
-            "sun_minutes": self.sun_minutes.data,
-            "sunscreen": bool(self.sunscreen.data),
-            "covered": bool(self.covered.data),
-            "sunburn": self.sunburn.data,
-            "mood": self.mood.data,
-            "skin_severity": self.skin_severity.data,
-            "new_spots": self.new_spots.data,
-            "notes": (self.notes.data or "").strip(),
-        }
-        values.update({name: name in chosen for name in SYMPTOM_LABELS})
-        return values
+        return {name: name in chosen if name in SYMPTOMS else _answer(self[name]) for name in ENTRY_FIELDS}
 
     def check_dose(self, prescribed_mg: float | None, *, answers_need_care: bool) -> bool:
         """A dose far from the prescription is not refused but asked about: the form comes back with the
@@ -187,8 +148,18 @@ class EntryForm(FlaskForm):
 
     def fill_from(self, values: dict) -> None:
         """Show a saved entry's answers in the form."""
-        for name in ("dose_mg", "lips", "skin", "eyes", "nosebleed", "sun_minutes", "sunscreen", "covered"):
-            getattr(self, name).data = values[name]
-        for name in ("sunburn", "mood", "skin_severity", "new_spots", "notes"):
-            getattr(self, name).data = values[name]
-        self.symptoms.data = [name for name in SYMPTOM_LABELS if values.get(name)]
+        for name in ENTRY_FIELDS:
+            if name not in SYMPTOMS:
+                self[name].data = values[name]
+        self.symptoms.data = [name for name in SYMPTOMS if values.get(name)]
+
+
+def _answer(field: Field):
+    """A field's value as its column keeps it: a box as True or False, a decimal as a float, text trimmed."""
+    if isinstance(field, BooleanField):
+        return bool(field.data)
+    if isinstance(field.data, Decimal):
+        return float(field.data)
+    if isinstance(field, StringField):
+        return (field.data or "").strip()
+    return field.data

@@ -5,24 +5,21 @@ from datetime import date, timedelta
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from diary import database
 from diary.access import patient_required
-from diary.care.panels import today_panel
 from diary.clinical.days import EDIT_WINDOW_DAYS, day_problem, earliest_editable, is_editable, local_today
 from diary.clinical.safety import daily_safety_responses, flagged
 from diary.extensions import db
 from diary.log import bp
-from diary.log.dose_check import prescribed_dose_for
 from diary.log.entries import (
     entries_between,
     entry_for,
     first_entry_day,
     history_days,
-    prescribed_dose_on,
     save_entry,
 )
 from diary.log.forms import SYMPTOM_LABELS, EntryForm
-from diary.log.pages import remembered_page
+from diary.records.course import dose_to_compare, prescribed_dose_on
+from diary.records.panel import today_panel
 
 HISTORY_PAGE_DAYS = 14
 
@@ -64,9 +61,6 @@ def _entry_page(chosen: date, *, from_today: bool):
         return redirect(url_for("log.today"))
     if request.method == "GET":
         return _show_form(chosen, today)
-    # On SQLite a POST holds the write lock from its first statement (the signed-in user): let it go while
-    # the form is read and checked, so other processes' saves wait only for the save itself.
-    database.release_write_lock(keep_loaded=True)
     form = EntryForm()
     if not from_today:
         # On /day/<date> the URL names the day; the form's own day field cannot move the save elsewhere.
@@ -90,34 +84,20 @@ def _entry_page(chosen: date, *, from_today: bool):
 def _dose_confirmed(form: EntryForm, values: dict) -> bool:
     """A dose far from the prescription in force that day is asked about before it is kept (0, a missed
     dose, and no dose are never asked about)."""
-    prescribed = prescribed_dose_for(current_user, form.day.data) if values["dose_mg"] else None
+    prescribed = dose_to_compare(current_user, form.day.data) if values["dose_mg"] else None
     # Advice alone (joint pain) does not hold the question back; a sign that needs care today does.
     return form.check_dose(prescribed, answers_need_care=bool(flagged(daily_safety_responses(values))))
 
 
 def _saved_page(result, today: date) -> str:
     """The confirmation: the date, new or changed, and the safety advice the answers call for."""
-    previous_day = _previous_editable(result.day, today)
-    key = (
-        "saved",
-        result.day,
-        result.created,
-        tuple(result.responses),
-        today,
-        previous_day,
-        request.endpoint,
-    )
-    return remembered_page(
-        key,
-        lambda: render_template(
-            "log/saved.html",
-            day=result.day,
-            created=result.created,
-            responses=result.responses,
-            today=today,
-            previous_day=previous_day,
-        ),
-        personal=False,
+    return render_template(
+        "log/saved.html",
+        day=result.day,
+        created=result.created,
+        responses=result.responses,
+        today=today,
+        previous_day=_previous_editable(result.day, today),
     )
 
 
@@ -125,10 +105,6 @@ def _show_form(chosen: date, today: date):
     problem = day_problem(chosen, today)
     if problem:
         return render_template("log/closed_day.html", day=chosen, problem=problem, today=today), 404
-    return remembered_page((chosen, today, request.endpoint), lambda: _fresh_form(chosen, today))
-
-
-def _fresh_form(chosen: date, today: date) -> str:
     form = EntryForm()
     entry = entry_for(current_user, chosen)
     panel = today_panel(current_user, today) if chosen == today else None
@@ -136,7 +112,7 @@ def _fresh_form(chosen: date, today: date) -> str:
     if entry is not None:
         form.fill_from(entry.values())
     elif panel is not None:
-        # The prescription in force today, from the panel (remembered) rather than another query.
+        # The prescription in force today, from the panel rather than another query.
         form.dose_mg.data = panel["course"].current_dose_mg if panel["course"] else None
     else:
         form.dose_mg.data = prescribed_dose_on(current_user, chosen)

@@ -1,5 +1,6 @@
 """The daily diary entry, its edit history, and safety alerts raised by a save."""
 
+from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 
@@ -20,40 +21,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from diary.clinical.records import SYMPTOMS, DayRecord
 from diary.extensions import db
 from diary.models.base import created_at_column, utcnow
 
 SUNBURN_CHOICES = ("none", "mild", "severe")
-# The daily symptom check-list (DESIGN.md "What a patient logs each day"), one boolean column each.
-SYMPTOMS = (
-    "headache",
-    "vision",
-    "nausea_vomiting",
-    "joint_pain",
-    "abdominal_pain",
-    "jaundice",
-    "bowel",
-    "rash",
-    "hearing",
-    "self_harm_thoughts",
-)
-# Every field a patient can fill in, in form order: what the upsert writes and the history keeps.
-ENTRY_FIELDS = (
-    "dose_mg",
-    "lips",
-    "skin",
-    "eyes",
-    "nosebleed",
-    "sun_minutes",
-    "sunscreen",
-    "covered",
-    "sunburn",
-    "mood",
-    "skin_severity",
-    "new_spots",
-    *SYMPTOMS,
-    "notes",
-)
+# Every field a patient can fill in, in form order: DayRecord's, after the day (each is a column below). What
+# the upsert writes and the history keeps.
+ENTRY_FIELDS = tuple(f.name for f in fields(DayRecord) if f.name != "day")
 
 
 def _scale(name: str, top: int) -> CheckConstraint:

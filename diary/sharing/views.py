@@ -6,9 +6,8 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.exceptions import TooManyRequests
 
-from diary import audit
+from diary import audit, throttle
 from diary.access import patient_required
-from diary.auth import throttle
 from diary.extensions import db
 from diary.models import Role, Share, User
 from diary.sharing import bp

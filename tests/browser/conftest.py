@@ -20,10 +20,10 @@ from werkzeug.serving import make_server
 
 from config import TestingConfig
 from diary import create_app
-from diary.auth.passwords import hash_password
 from diary.demo import CLINICIAN_EMAIL, seed_demo
 from diary.extensions import db
 from diary.models import Role, User
+from diary.passwords import hash_password
 
 from .support import HERE, OWN_ACCOUNTS, PASSWORD, ROLE_EMAILS, Site, context_options, sign_in
 

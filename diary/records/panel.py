@@ -1,52 +1,31 @@
-"""What the course adds to /today: running dose, check-in offer, iPLEDGE steps, life after the course.
-
-/today is the page patients open most, and the panel was most of its work (the course, its history and every
-dose logged, summed). It is remembered per process under the patient's `data_version`, which the database
-moves on every change to the rows it is built from (migration 0003), and the day: a warm /today reads no
-course data at all, and a save, a check-in, a test or a new day shows at once.
-"""
+"""What the course adds to /today (and /course): running dose, check-in offer, iPLEDGE steps, life after the
+course. Computed on every request, in a fixed handful of queries however long the course."""
 
 from datetime import date
 
 from sqlalchemy import func, select
 
-from diary.care.course import course_of, facts_of, revisions_of
 from diary.clinical.dose import dose_summary, last_dose_day
 from diary.clinical.guidance import after_course_reminders, what_to_avoid
 from diary.clinical.records import PregnancyTestRecord
 from diary.clinical.reminders import after_course, checkin_due, pregnancy_status
 from diary.extensions import db
-from diary.memo import Memo, account_key, app_memo
 from diary.models import Checkin, Entry, PregnancyTest, User
-
-PANEL_MEMO = "diary.panels"
-
-
-def panels() -> Memo:
-    return app_memo(PANEL_MEMO, 4096)
+from diary.records.course import course_facts_of
 
 
 def today_panel(patient: User, today: date) -> dict:
-    """Everything templates/care/_today_panel.html shows (the same dict for everyone asking with this key:
-    read it, never change it)."""
-    key = (*account_key(patient), today)
-    return panels().get_or_compute(key, lambda: _build_panel(patient, today))
-
-
-def _build_panel(patient: User, today: date) -> dict:
-    """The panel from the database, in a fixed handful of queries."""
-    course = course_of(patient)
+    """Everything templates/care/_today_panel.html shows, from the database."""
+    facts = course_facts_of(patient)
     last_checkin = db.session.scalar(select(func.max(Checkin.day)).where(Checkin.patient_id == patient.id))
-    if course is None:
+    if facts is None:
         return {"course": None, "offer_course": True, "checkin_due": False, "last_checkin": last_checkin}
-    facts = facts_of(course, revisions_of(course))
+    # The rows read like DayRecords for what the dose maths reads (day, dose_mg).
     doses = db.session.execute(
         select(Entry.day, Entry.dose_mg).where(
             Entry.patient_id == patient.id, Entry.day >= facts.start_date, Entry.dose_mg.is_not(None)
         )
-    )
-    # The rows read like DayRecords for what the dose maths reads (day, dose_mg): no record built per day.
-    doses = doses.all()
+    ).all()
     summary = dose_summary(facts, doses, today)
     # Being on treatment follows the doses logged: the course goes on while doses are taken after its end.
     last_dose = last_dose_day(facts, (row for row in doses if row.day <= today))

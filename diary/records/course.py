@@ -1,16 +1,18 @@
-"""Reading and saving a patient's course, pregnancy tests and check-ins. Queries start from the patient."""
+"""Reading and saving a patient's course (and the prescription in force on a day), pregnancy tests and
+check-ins. Queries start from the patient."""
 
 from datetime import date
 
 from sqlalchemy import select
 
-from diary.care.records import course_facts
+from diary.clinical.dose import prescription_on
 from diary.clinical.records import CourseFacts, Prescription
 from diary.clinical.safety import phq9_safety_responses
 from diary.events import record_event
 from diary.extensions import db
 from diary.models import Checkin, Course, CourseRevision, PregnancyTest, User
 from diary.models.care import PHQ9_ITEMS
+from diary.records.loading import course_facts
 
 
 def course_of(patient: User) -> Course | None:
@@ -30,6 +32,28 @@ def facts_of(course: Course, revisions: list[CourseRevision]) -> CourseFacts:
     return course_facts(
         course, [Prescription(r.effective_on, r.daily_dose_mg, r.weight_kg) for r in reversed(revisions)]
     )
+
+
+def course_facts_of(patient: User) -> CourseFacts | None:
+    """The patient's course with its prescriptions as plain facts (two queries); None without a course."""
+    course = course_of(patient)
+    return facts_of(course, revisions_of(course)) if course is not None else None
+
+
+def prescribed_dose_on(patient: User, day: date) -> float | None:
+    """The daily dose prescribed on `day` (the first prescription for a day before it); None without a
+    course. What the day's form offers."""
+    course = course_facts_of(patient)
+    return prescription_on(course, day).daily_dose_mg if course is not None else None
+
+
+def dose_to_compare(patient: User, day: date) -> float | None:
+    """The prescription a dose logged for `day` is compared with (as the dose maths reads it); None before
+    the course starts or without a course."""
+    course = course_facts_of(patient)
+    if course is None or day < course.start_date:
+        return None
+    return prescription_on(course, day).daily_dose_mg
 
 
 def latest_change_day(revisions: list[CourseRevision]) -> date | None:

@@ -6,6 +6,7 @@ these functions take ids that are already scoped.
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import fields
 from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 
@@ -14,6 +15,7 @@ from sqlalchemy import and_, case, or_, select
 from diary.clinical.days import local_today
 from diary.clinical.flags import LOOKBACK_DAYS
 from diary.clinical.records import (
+    SYMPTOMS,
     CheckinRecord,
     CourseFacts,
     DayRecord,
@@ -38,8 +40,8 @@ from diary.models import (
     User,
 )
 from diary.models.care import PHQ9_ITEMS
-from diary.models.entry import ENTRY_FIELDS, SYMPTOMS
 
+DAY_FIELDS = tuple(field.name for field in fields(DayRecord))  # the day and its answers, each a column
 LAB_FIELDS = ("triglycerides", "total_cholesterol", "ldl", "hdl", "alt", "ast")
 LAB_LIMITS = ("alt_uln", "ast_uln")  # read with the results, never a reason on their own to load a row
 
@@ -73,7 +75,7 @@ def load_patient_data_many(
     entries = _grouped(
         db.session.execute(
             _windowed(
-                select(Entry.patient_id, Entry.day, *(getattr(Entry, f) for f in ENTRY_FIELDS)),
+                select(Entry.patient_id, *(getattr(Entry, name) for name in DAY_FIELDS)),
                 Entry,
                 ids,
                 start_by_patient,
@@ -81,9 +83,7 @@ def load_patient_data_many(
                 lookback_days,
             ).order_by(Entry.patient_id, Entry.day)
         ),
-        # Positionally: DayRecord's fields are ("day", *ENTRY_FIELDS), as selected (tests/test_scale.py
-        # checks); by keyword it was a fifth of the patient list's time at 500 patients.
-        lambda row: DayRecord(*row[1:]),
+        _day_record,
     )
     checkins = _grouped(
         db.session.execute(
@@ -140,6 +140,13 @@ def load_patient_data_many(
         )
         for patient_id in ids
     }
+
+
+def _day_record(row) -> DayRecord:
+    """A DayRecord from a row of (patient_id, *DAY_FIELDS), by the columns' names."""
+    answers = row._asdict()
+    del answers["patient_id"]
+    return DayRecord(**answers)
 
 
 def _events(ids: list[int], start_by_patient, end, lookback_days: int) -> defaultdict[int, list]:

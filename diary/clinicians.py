@@ -5,9 +5,9 @@ import secrets
 
 from flask import current_app
 
-from diary.auth.passwords import hash_password
 from diary.extensions import db
 from diary.models import Role, User
+from diary.passwords import hash_password
 
 # Unambiguous letters and digits (no 0/O, 1/I/L): read aloud over a counter or typed on a phone.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -5,13 +5,13 @@ on every change to their data (database triggers, migration 0003) and APP_VERSIO
 (diary/version.py), so a changed day, check-in, appointment or course, or a deploy, gives new keys and the
 next request draws afresh. Nothing else decides staleness, and nothing is invalidated by hand.
 
-Read the data_version before reading the chart data (diary/chart_service.py does, and passes `build` to be
+Read the data_version before reading the chart data (diary/records/charts.py does, and passes `build` to be
 called only on a miss): under READ COMMITTED the data read afterwards is then at least as new as the key, so
 a chart is never older than its key says.
 
-Only the named windows are stored (chart_service decides), and storing a chart deletes the patient's charts
-of any other generation (older data, older code, another day), so a patient has at most one day's named
-charts of one data version stored.
+Only the named windows are stored (diary/records/charts.py decides), and storing a chart deletes the
+patient's charts of any other generation (older data, older code, another day), so a patient has at most one
+day's named charts of one data version stored.
 """
 
 import hashlib
