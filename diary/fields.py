@@ -1,4 +1,4 @@
-"""Form fields the blueprints' forms share: a finite decimal and a choice of unit."""
+"""Form fields the blueprints' forms share: a finite decimal, a choice of unit, and asking about a dose."""
 
 from decimal import Decimal
 
@@ -15,6 +15,32 @@ class FiniteDecimalField(DecimalField):
         if valuelist and isinstance(self.data, Decimal) and not self.data.is_finite():
             self.data = None
             raise ValueError("Enter a number.")
+
+
+class DoseConfirmation:
+    """For a form with a `dose_confirmed` box: a dose that is unusual is not refused but asked about. The form
+    comes back with the question beside the dose and the box; saved once the box is ticked. A ticked box with
+    nothing to confirm is refused."""
+
+    dose_question: str | None = None
+
+    def confirm_dose(self, dose_field, question: str | None) -> bool:
+        """Whether the dose may be kept, given the question its value calls for (None: nothing unusual)."""
+        self.dose_question = question
+        if question and not self.dose_confirmed.data:
+            dose_field.errors.append(question)
+            return False
+        if not question and self.dose_confirmed.data:
+            self.dose_confirmed.errors.append(
+                "There is no unusual dose to confirm: untick this box and save again."
+            )
+            return False
+        return True
+
+    @property
+    def asks_to_confirm(self) -> bool:
+        """Whether the page shows the confirm box: a dose is asked about, or the box was ticked."""
+        return bool(self.dose_question or self.dose_confirmed.data or self.dose_confirmed.errors)
 
 
 class UnitField(RadioField):

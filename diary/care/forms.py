@@ -16,7 +16,7 @@ from diary.clinical.thresholds import (
     WEIGHT_KG_ALLOWED,
     WEIGHT_LB_ALLOWED,
 )
-from diary.fields import FiniteDecimalField, UnitField
+from diary.fields import DoseConfirmation, FiniteDecimalField, UnitField
 
 # How far from today a course may start: a product choice, to catch mistyped years.
 START_PAST_DAYS = 3 * 365
@@ -32,7 +32,7 @@ def _fmt(number: float) -> str:
     return f"{number:g}"
 
 
-class CourseForm(FlaskForm):
+class CourseForm(DoseConfirmation, FlaskForm):
     start_date = DateField("Start date", validators=[InputRequired("Enter the day of your first dose.")])
     weight_kg = FiniteDecimalField(
         "Weight",
@@ -88,8 +88,7 @@ class CourseForm(FlaskForm):
         validate_choice=False,
         description=f"iPLEDGE does not accept {NOT_ACCEPTED}.",
     )
-    dose_confirmed = BooleanField(CONFIRM_LABEL)
-    dose_question: str | None = None  # set by check_values when the dose is unusual
+    dose_confirmed = BooleanField(CONFIRM_LABEL)  # shown when the dose is asked about (DoseConfirmation)
     effective_on = DateField(
         "Changes apply from",
         validators=[Optional()],
@@ -187,21 +186,7 @@ class CourseForm(FlaskForm):
             return False
         pounds = float(self.weight_kg.data) if self.weight_unit.data == "lb" else None
         question = course_dose_question(float(self.daily_dose_mg.data), weight_kg, pounds)
-        self.dose_question = question
-        if question and not self.dose_confirmed.data:
-            self.daily_dose_mg.errors.append(question)
-            return False
-        if not question and self.dose_confirmed.data:
-            self.dose_confirmed.errors.append(
-                "There is no unusual dose to confirm: untick this box and save again."
-            )
-            return False
-        return True
-
-    @property
-    def asks_to_confirm(self) -> bool:
-        """Whether the page shows the confirm box: a dose is asked about, or the box was ticked."""
-        return bool(self.dose_question or self.dose_confirmed.data or self.dose_confirmed.errors)
+        return self.confirm_dose(self.daily_dose_mg, question)
 
     def course_values(self) -> dict:
         """The submitted values as Course columns (the weight in kg)."""

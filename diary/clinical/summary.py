@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import fmean
 
-from diary.clinical.records import DayRecord
+from diary.clinical.records import SYMPTOMS, DayRecord
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ MEASURES: tuple[tuple[str, Callable[[DayRecord], object], Callable[[list], str]]
     ("Acne severity, mean (0–4)", lambda e: e.skin_severity, _mean),
     ("New spots, total", lambda e: e.new_spots, lambda v: f"{sum(v):g}" if v else "–"),
     ("Missed doses", lambda e: True if e.dose_mg == 0 else None, _count),
-    ("Symptom days (headache, vision, joints, abdomen)", lambda e: True if _symptomatic(e) else None, _count),
+    ("Days with a symptom from the daily list", lambda e: True if _symptomatic(e) else None, _count),
 )
 
 
@@ -55,7 +55,7 @@ def _unprotected(entry: DayRecord) -> bool:
 
 
 def _symptomatic(entry: DayRecord) -> bool:
-    return entry.headache or entry.vision or entry.joint_pain or entry.abdominal_pain
+    return any(getattr(entry, name) for name in SYMPTOMS)
 
 
 def previous_window(start: date, end: date) -> tuple[date, date]:

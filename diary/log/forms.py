@@ -19,7 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from diary.clinical.dose_checks import logged_dose_question
 from diary.clinical.records import SYMPTOMS
-from diary.fields import FiniteDecimalField
+from diary.fields import DoseConfirmation, FiniteDecimalField
 from diary.models import SUNBURN_CHOICES
 from diary.models.entry import ENTRY_FIELDS
 
@@ -61,7 +61,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class EntryForm(FlaskForm):
+class EntryForm(DoseConfirmation, FlaskForm):
     day = DateField("Day", validators=[InputRequired("Choose the day.")])
     dose_mg = FiniteDecimalField(
         "Dose taken (mg)",
@@ -114,7 +114,6 @@ class EntryForm(FlaskForm):
     )
     # Shown only when a dose is asked about (see check_dose); never saved.
     dose_confirmed = BooleanField("Yes, this is right")
-    dose_question: str | None = None
 
     def entry_values(self) -> dict:
         """The submitted answers as model column values (ENTRY_FIELDS): a symptom from its box in the
@@ -129,22 +128,10 @@ class EntryForm(FlaskForm):
         if answers_need_care:
             return True
         dose = self.dose_mg.data
+        question = None
         if dose is not None and prescribed_mg is not None:
-            self.dose_question = logged_dose_question(float(dose), prescribed_mg)
-        if self.dose_question and not self.dose_confirmed.data:
-            self.dose_mg.errors.append(self.dose_question)
-            return False
-        if not self.dose_question and self.dose_confirmed.data:
-            self.dose_confirmed.errors.append(
-                "There is no unusual dose to confirm: untick this box and save again."
-            )
-            return False
-        return True
-
-    @property
-    def asks_to_confirm(self) -> bool:
-        """Whether the page shows the confirm box: a dose is asked about, or the box was ticked."""
-        return bool(self.dose_question or self.dose_confirmed.data or self.dose_confirmed.errors)
+            question = logged_dose_question(float(dose), prescribed_mg)
+        return self.confirm_dose(self.dose_mg, question)
 
     def fill_from(self, values: dict) -> None:
         """Show a saved entry's answers in the form."""

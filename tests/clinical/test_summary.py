@@ -40,3 +40,13 @@ def test_unanswered_fields_are_not_counted_as_zero():
     table = rows(entries)
     assert table["Lips dryness, mean (0–10)"] == ("4.0", "–")
     assert table["Eye dryness, worst"] == ("–", "–")
+
+
+def test_every_sign_of_the_daily_list_makes_a_symptom_day():
+    entries = [
+        DayRecord(day=date(2026, 3, 9), hearing=True),
+        DayRecord(day=date(2026, 3, 10), jaundice=True, rash=True),
+        DayRecord(day=date(2026, 3, 11)),
+        DayRecord(day=date(2026, 3, 3), nausea_vomiting=True),
+    ]
+    assert rows(entries)["Days with a symptom from the daily list"] == ("2", "1")
