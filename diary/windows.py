@@ -27,6 +27,12 @@ def _first_of(start: date | None, otherwise: date | None, today: date) -> date:
     return max(min(start, today), earliest_start(today))
 
 
+def last_visit_before(visit_days: list[date], today: date) -> date | None:
+    """The last appointment before today (`visit_days` newest first): the window "since the last appointment"
+    runs from there up to and including today, so recording today's visit never shrinks it."""
+    return next((day for day in visit_days if day < today), None)
+
+
 def since_last_visit(last_visit: date | None, course_start: date | None, today: date) -> date:
     """The default review window's first day: the last appointment, else the course start, else 30 days."""
     return _first_of(last_visit, course_start, today)

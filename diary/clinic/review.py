@@ -7,7 +7,7 @@ from flask import abort
 from werkzeug.datastructures import MultiDict
 
 from diary.clinic.handling import Handled, handled_flags
-from diary.clinic.roster import acknowledged, last_appointments, open_flags
+from diary.clinic.roster import acknowledged, open_flags, recent_visit_days
 from diary.clinical import phq9
 from diary.clinical.dose import DoseSummary, dose_summary
 from diary.clinical.flags import Flag, flags_for
@@ -16,7 +16,7 @@ from diary.clinical.summary import SummaryRow, previous_window, summarise
 from diary.extensions import db
 from diary.models import Appointment, User
 from diary.records.loading import load_patient_data
-from diary.windows import MAX_WINDOW_DAYS, last_days, since_last_visit, whole_course
+from diary.windows import MAX_WINDOW_DAYS, last_days, last_visit_before, since_last_visit, whole_course
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Window:
 
 def parse_window(args: MultiDict, patient: User, data: PatientData, today: date) -> Window:
     """The window from ?days=N or ?window=course (default: since the last appointment); bad values 404."""
-    last_visit = last_appointments([patient.id]).get(patient.id)
+    last_visit = last_visit_before(recent_visit_days([patient.id]).get(patient.id, []), today)
     course_start = data.course.start_date if data.course else None
     if "days" in args:
         raw = args.get("days", "")

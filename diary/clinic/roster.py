@@ -14,7 +14,7 @@ from diary.database import among
 from diary.extensions import db
 from diary.models import Appointment, Checkin, Course, CourseRevision, Entry, FlagAck, User
 from diary.records.loading import load_patient_data_many
-from diary.windows import since_last_visit
+from diary.windows import last_visit_before, since_last_visit
 
 
 @dataclass
@@ -45,13 +45,22 @@ class RosterRow:
         return (-counts["critical"], -counts["warning"], -counts["info"], self.patient.display_name.lower())
 
 
-def last_appointments(patient_ids: list[int]) -> dict[int, date]:
-    stmt = (
-        select(Appointment.patient_id, func.max(Appointment.day))
+def recent_visit_days(patient_ids: list[int]) -> dict[int, list[date]]:
+    """Each patient's two latest appointment days, newest first: enough to know the last visit before today
+    (windows.last_visit_before) when today's visit is already recorded."""
+    days = (
+        select(Appointment.patient_id, Appointment.day)
         .where(among(Appointment.patient_id, patient_ids))
-        .group_by(Appointment.patient_id)
+        .distinct()
+        .subquery()
     )
-    return dict(db.session.execute(stmt).all())
+    newest = func.row_number().over(partition_by=days.c.patient_id, order_by=days.c.day.desc())
+    ranked = select(days.c.patient_id, days.c.day, newest.label("n")).subquery()
+    stmt = select(ranked.c.patient_id, ranked.c.day).where(ranked.c.n <= 2).order_by(ranked.c.day.desc())
+    visits: dict[int, list[date]] = {}
+    for patient_id, day in db.session.execute(stmt):
+        visits.setdefault(patient_id, []).append(day)
+    return visits
 
 
 def patient_today(patient: User, now: datetime | None = None) -> date:
@@ -139,10 +148,15 @@ def roster(patients: list[User], todays: dict[int, date]) -> list[RosterRow]:
     ids = [patient.id for patient in patients]
     if not ids:
         return []
-    visits = last_appointments(ids)
+    visits = recent_visit_days(ids)
     course_starts = select(Course.patient_id, Course.start_date).where(among(Course.patient_id, ids))
     starts = dict(db.session.execute(course_starts).all())
-    windows = {p.id: since_last_visit(visits.get(p.id), starts.get(p.id), todays[p.id]) for p in patients}
+    windows = {
+        p.id: since_last_visit(
+            last_visit_before(visits.get(p.id, []), todays[p.id]), starts.get(p.id), todays[p.id]
+        )
+        for p in patients
+    }
     data = load_patient_data_many(ids, windows, end=max(todays[i] for i in ids))
     cumulative = cumulative_mg_per_kg_many(ids)
     phq = latest_checkins(ids)

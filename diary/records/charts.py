@@ -63,7 +63,7 @@ def chart_png_for(patient_id: int, name: str, window: tuple[date, date], today: 
     changed; None when there is no such patient."""
     start, end = window
     # The data version first, in the same statement as what names the windows (see chart_cache).
-    facts = db.session.execute(_version_and_window_dates(patient_id)).one_or_none()
+    facts = db.session.execute(_version_and_window_dates(patient_id, today)).one_or_none()
     if facts is None:
         return None
     data_version, course_start, last_visit = facts
@@ -78,10 +78,12 @@ def chart_png_for(patient_id: int, name: str, window: tuple[date, date], today: 
     return render(name, build())
 
 
-def _version_and_window_dates(patient_id: int):
-    """(data_version, course start, last appointment day) of the patient, in one statement."""
+def _version_and_window_dates(patient_id: int, today: date):
+    """(data_version, course start, last appointment before today) of the patient, in one statement."""
     course_start = select(Course.start_date).where(Course.patient_id == patient_id).scalar_subquery()
     last_visit = (
-        select(func.max(Appointment.day)).where(Appointment.patient_id == patient_id).scalar_subquery()
+        select(func.max(Appointment.day))
+        .where(Appointment.patient_id == patient_id, Appointment.day < today)
+        .scalar_subquery()
     )
     return select(User.data_version, course_start, last_visit).where(User.id == patient_id)
