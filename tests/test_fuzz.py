@@ -23,13 +23,15 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
-# name: (role, page showing the form, the form's action); {a} is patient A's id, {day} an editable day.
+# name: (role, page showing the form, the form's action); {a} is patient A's id, {day} an editable day, {r}
+# patient A's open course change request.
 FORMS = {
     "register": ("anonymous", "/register", "/register"),
     "login": ("anonymous", "/login", "/login"),
     "today": ("patient_a", "/today", "/today"),
     "day": ("patient_a", "/day/{day}", "/day/{day}"),
-    "course": ("patient_a", "/course", "/course"),
+    "course": ("patient_b", "/course", "/course"),  # B shares with nobody: the patient edits the course
+    "course_change_request": ("patient_a", "/course", "/course/change-requests"),  # A shares: asks instead
     "pregnancy_test": ("patient_a", "/course", "/course/pregnancy-tests"),
     "checkin": ("patient_a", "/checkin", "/checkin"),
     "sharing": ("patient_b", "/sharing", "/sharing"),
@@ -37,6 +39,12 @@ FORMS = {
         "clinician_a",
         "/clinic/patients/{a}/appointments/new",
         "/clinic/patients/{a}/appointments/new",
+    ),
+    "clinic_course": ("clinician_a", "/clinic/patients/{a}/course", "/clinic/patients/{a}/course"),
+    "change_request_decision": (
+        "clinician_a",
+        "/clinic/patients/{a}/course",
+        "/clinic/patients/{a}/change-requests/{r}",
     ),
     "acknowledge_flag": ("clinician_a", "/clinic/patients/{a}", "/clinic/patients/{a}/flags/acknowledge"),
     "undo_flag_ack": ("clinician_a", "/clinic/patients/{a}", "/clinic/patients/{a}/flags/undo"),
@@ -113,7 +121,8 @@ def submission(fields: dict[str, list[str]]):
 
 @pytest.mark.parametrize("form", FORMS, ids=str)
 def test_fuzzing_a_form_never_fails_and_a_rejection_changes_nothing(world, form):
-    role, page, action = (part.format(a=world.a, day=yesterday().isoformat()) for part in FORMS[form])
+    names = {"a": world.a, "day": yesterday().isoformat(), "r": world.request_a}
+    role, page, action = (part.format(**names) for part in FORMS[form])
     client = world.client(role)
     fields = form_fields(client, page, action)
     token = csrf_token(client, page)
@@ -203,7 +212,7 @@ FINDINGS = [
     ),  # date underflow re-showing the form
     ("patient_a", "/day/0001-01-01", {"sunburn": "none"}, 422),
     ("patient_a", "/course/pregnancy-tests", {"test_day": "0", "result": "negative"}, 422),  # None > date
-    ("patient_a", "/course", {"start_date": "2024-01-01"}, 422),  # a float default asked is_finite()
+    ("patient_b", "/course", {"start_date": "2024-01-01"}, 422),  # a float default asked is_finite()
     ("patient_a", f"/sharing/{2**63}/stop", {}, 404),  # SQLite cannot bind the id
     (
         "clinician_a",

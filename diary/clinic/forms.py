@@ -151,3 +151,13 @@ class AckForm(FlagKeyForm):
         if not (self.note.data or "").strip():
             self.note.errors = [*self.note.errors, "Write a short note of what was done."]
         return not (self.action.errors or self.note.errors)
+
+
+class DecisionForm(FlaskForm):
+    """Accept or decline a patient's course change request (the request is named by the URL)."""
+
+    decision = RadioField(
+        "Decision",
+        choices=[SelectChoice("accept", "Accept"), SelectChoice("decline", "Decline")],
+        validators=[InputRequired("Choose accept or decline.")],
+    )

@@ -14,8 +14,9 @@ from diary.clinical.flags import Flag, flags_for
 from diary.clinical.records import PatientData
 from diary.clinical.summary import SummaryRow, previous_window, summarise
 from diary.extensions import db
-from diary.models import Appointment, User
+from diary.models import Appointment, CourseChangeRequest, User
 from diary.records.loading import load_patient_data
+from diary.records.requests import requests_of
 from diary.windows import MAX_WINDOW_DAYS, last_days, last_visit_before, since_last_visit, whole_course
 
 
@@ -71,6 +72,7 @@ class Review:
     checkins: list[tuple[date, int, str, bool]]
     notes: list[tuple[date, str]]
     appointments: list[Appointment]
+    requests: list[CourseChangeRequest]  # open course change requests
 
 
 def build_review(patient: User, args: MultiDict, today: date, viewer: User) -> Review:
@@ -103,6 +105,7 @@ def build_review(patient: User, args: MultiDict, today: date, viewer: User) -> R
             for e in reversed(data.entries)
             if e.notes and window.start <= e.day <= window.end
         ],
+        requests=requests_of(patient, open_only=True),
         appointments=list(
             db.session.scalars(
                 db.select(Appointment)
