@@ -170,7 +170,12 @@ HISTORY_LIMIT = 24
 @patient_required
 def checkin():
     today = _today()
-    form = CheckinForm()
+    if request.method == "GET":
+        # Re-done the same day: it opens with the answers given earlier today (saving replaces them).
+        latest = checkins_of(current_user, limit=1)
+        form = CheckinForm(obj=latest[0] if latest and latest[0].day == today else None)
+    else:
+        form = CheckinForm()
     if form.validate_on_submit():
         answers = form.answers()
         saved, responses = save_checkin(current_user, today, answers, form.difficulty.data)
