@@ -13,6 +13,7 @@ from diary.clinical.dose import DoseSummary, dose_summary
 from diary.clinical.flags import Flag, flags_for
 from diary.clinical.records import PatientData
 from diary.clinical.summary import SummaryRow, previous_window, summarise
+from diary.clinical.timeline import TimelineDay, timeline
 from diary.extensions import db
 from diary.models import Appointment, CourseChangeRequest, User
 from diary.records.loading import load_patient_data
@@ -73,6 +74,9 @@ class Review:
     notes: list[tuple[date, str]]
     appointments: list[Appointment]
     requests: list[CourseChangeRequest]  # open course change requests
+    timeline: list[TimelineDay]  # every day of the window, or only the notable ones (notable_only)
+    notable_only: bool
+    notable_days: int
 
 
 def build_review(patient: User, args: MultiDict, today: date, viewer: User) -> Review:
@@ -80,6 +84,8 @@ def build_review(patient: User, args: MultiDict, today: date, viewer: User) -> R
     data = load_patient_data(patient.id, end=today)
     window = parse_window(args, patient, data, today)
     every_flag = flags_for(data, window.start, window.end, today)
+    days = timeline(data.entries, window.start, window.end)
+    notable_only = args.get("only") == "notable"
     acks = acknowledged([patient.id])
     open_ = open_flags(every_flag, patient.id, acks)
     return Review(
@@ -106,6 +112,9 @@ def build_review(patient: User, args: MultiDict, today: date, viewer: User) -> R
             if e.notes and window.start <= e.day <= window.end
         ],
         requests=requests_of(patient, open_only=True),
+        timeline=[line for line in days if line.notable] if notable_only else days,
+        notable_only=notable_only,
+        notable_days=sum(line.notable for line in days),
         appointments=list(
             db.session.scalars(
                 db.select(Appointment)
