@@ -70,7 +70,7 @@ class Review:
     handled: list[Handled]
     dose: DoseSummary | None
     summary: list[SummaryRow]
-    checkins: list[tuple[date, int, str, bool]]
+    checkins: list[tuple[date, int, str, str, bool]]  # day, score, band, item 9's answer, answered above 0
     notes: list[tuple[date, str]]
     appointments: list[Appointment]
     requests: list[CourseChangeRequest]  # open course change requests
@@ -102,6 +102,7 @@ def build_review(patient: User, args: MultiDict, today: date, viewer: User) -> R
                 c.day,
                 phq9.score(c.answers),
                 phq9.band(phq9.score(c.answers)),
+                phq9.ANSWERS[c.answers[phq9.SELF_HARM_ITEM - 1]],
                 phq9.self_harm_answered(c.answers),
             )
             for c in reversed(data.checkins)

@@ -91,7 +91,8 @@ def report(patient_id: int):
     patient, today, review = _review_of(patient_id)
     window = (review.window.start, review.window.end)
     charts = {name: chart_response(patient.id, name, window, today).get_data() for name in REPORT_CHARTS}
-    pdf = visit_report_pdf(review, charts, today)
+    texts = {view.name: view.text for view in chart_views(review.data, *window, today)}
+    pdf = visit_report_pdf(review, charts, texts, today)
     audit.record_view("report_view", patient_id=patient.id, detail=_window_detail())
     filename = f"visit-report-{patient.id}-{today.isoformat()}.pdf"
     return Response(
