@@ -48,7 +48,8 @@ PAGES = [
     Page("today", "/today", "patient"),
     Page("today-new", "/today", "new_patient"),
     Page("day", "/day/{yesterday}", "patient"),
-    Page("day-closed", "/day/{closed_day}", "patient", status=404),
+    Page("day-closed", "/day/{closed_day}", "new_patient", status=404),  # never logged: nothing to read
+    Page("day-read", "/day/{closed_day}", "patient"),  # logged, too long ago to change: read-only
     Page("history", "/history", "patient"),
     Page("history-older", "/history?page=2", "patient"),
     Page("history-new", "/history", "new_patient"),
@@ -79,6 +80,9 @@ PAGES = [
     # Clinician
     Page("patients", "/clinic/", "clinician"),
     Page("patient-review", "/clinic/patients/{patient_id}", "clinician"),
+    Page("course-clinic", "/clinic/patients/{patient_id}/course", "clinician"),
+    Page("course-clinic-invalid", "/clinic/patients/{patient_id}/course", "clinician", 422,
+         (("#weight_kg", "5"),), "Save changes"),
     Page("appointment-new", "/clinic/patients/{patient_id}/appointments/new", "clinician"),
     Page("appointment-ipledge", "/clinic/patients/{pregnancy_patient_id}/appointments/new", "clinician"),
     Page("appointment-invalid", "/clinic/patients/{patient_id}/appointments/new", "clinician", 422,
