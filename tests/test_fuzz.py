@@ -52,7 +52,7 @@ FORMS = {
     "delete_account": ("patient_b", "/account", "/account/delete"),
 }
 # Query-string parameters pages read; every GET page is tried with each.
-QUERY_PARAMS = ("page", "days", "window", "next", "from", "to", "chart")
+QUERY_PARAMS = ("page", "days", "window", "next", "from", "to", "chart", "filter")
 
 NASTY = [
     "", " ", "0", "-1", "1e309", "NaN", "-Infinity", "0x10", "1_000", "٣", "²",

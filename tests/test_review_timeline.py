@@ -48,7 +48,7 @@ def test_the_timeline_lists_every_day_of_the_window_with_named_symptoms_and_note
 def test_the_filter_link_keeps_the_window_and_shows_only_days_with_notes_or_symptoms(review):
     client, url = review
     page = client.get(url + "?days=30").get_data(as_text=True)
-    link = re.search(r'href="([^"]*only=notable[^"]*)"', page)[1].replace("&amp;", "&")
+    link = re.search(r'href="([^"]*filter=notable[^"]*)"', page)[1].replace("&amp;", "&")
     assert "days=30" in link
     days = timeline_of(client.get(link).get_data(as_text=True))
     assert len(days) == 2

@@ -85,7 +85,7 @@ def build_review(patient: User, args: MultiDict, today: date, viewer: User) -> R
     window = parse_window(args, patient, data, today)
     every_flag = flags_for(data, window.start, window.end, today)
     days = timeline(data.entries, window.start, window.end)
-    notable_only = args.get("only") == "notable"
+    notable_only = args.get("filter") == "notable"
     acks = acknowledged([patient.id])
     open_ = open_flags(every_flag, patient.id, acks)
     return Review(

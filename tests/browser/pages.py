@@ -69,7 +69,9 @@ PAGES = [
     Page("saved-urgent", "/today", "writer", 200, (("input[value=headache]", True),
          ("input[value=vision]", True), ("input[value=abdominal_pain]", True)), "Save today"),
     Page("saved-crisis", "/today", "writer", 200, (("input[value=self_harm_thoughts]", True),), "Save today"),
-    Page("checkin-invalid", "/checkin", "writer", 422, (("[name=q1][value='1']", True),), "Save check-in"),
+    # (not the writer: once it has a check-in today, the page opens with those answers and one more is valid)
+    Page("checkin-invalid", "/checkin", "new_patient", 422, (("[name=q1][value='1']", True),),
+         "Save check-in"),
     Page("checkin-saved", "/checkin", "writer", 200,
          tuple((f"[name=q{n}][value='1']", True) for n in range(1, 10)), "Save check-in"),
     Page("course-invalid", "/course", "writer", 422, (("#weight_kg", "5"),), "Set up my course"),
