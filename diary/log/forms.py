@@ -59,6 +59,19 @@ class FiniteDecimalField(DecimalField):
             raise ValueError("Enter a number.")
 
 
+class WholeNumberField(IntegerField):
+    """An integer that refuses numbers too long to be meant (NumberRange would compare a 400-digit one as a
+    float, and overflow), with the field's own message."""
+
+    MAX_DIGITS = 15
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if isinstance(self.data, int) and abs(self.data) >= 10**self.MAX_DIGITS:
+            self.data = None
+            raise ValueError("That number is far too large.")
+
+
 class UnitField(RadioField):
     """A choice of unit, the first offered unless another is sent; anything not offered is refused with
     `message` (a value is never guessed into a unit)."""
@@ -98,7 +111,7 @@ class EntryForm(FlaskForm):
     skin = scale_field("Skin", "none", "worst")
     eyes = scale_field("Eyes", "none", "worst")
     nosebleed = BooleanField("I had a nosebleed")
-    sun_minutes = IntegerField(
+    sun_minutes = WholeNumberField(
         "Minutes in direct sun",
         validators=[Optional(), NumberRange(0, 1440, "Enter minutes from 0 to 1440.")],
         render_kw={"inputmode": "numeric", "min": 0, "max": 1440},
@@ -118,7 +131,7 @@ class EntryForm(FlaskForm):
         validators=[Optional()],
         coerce=_optional_int,
     )
-    new_spots = IntegerField(
+    new_spots = WholeNumberField(
         "New spots since yesterday",
         validators=[Optional(), NumberRange(0, 100, "Enter a number from 0 to 100.")],
         render_kw={"inputmode": "numeric", "min": 0, "max": 100},
