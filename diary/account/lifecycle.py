@@ -23,7 +23,8 @@ def delete_patient(patient: User) -> None:
     """Remove the account and, through ON DELETE CASCADE, every row of the diary; sharing ends with it.
 
     The audit rows stay (they have no foreign keys): that the account existed, who saw it, and that it was
-    deleted is the clinic's record, and holds no diary content.
+    deleted is the clinic's record. They keep only the action, the time and the ids (audit.forget_account);
+    the id itself is never given to another account (migration 0005).
     """
     clinicians = db.session.scalars(select(Share.clinician_id).where(Share.patient_id == patient.id))
     for clinician_id in clinicians:
@@ -33,4 +34,5 @@ def delete_patient(patient: User) -> None:
     audit.record("account_delete", actor_id=patient.id, patient_id=patient.id)
     throttle.clear(throttle.LOGIN_SCOPE, throttle.account_key(patient.email))
     db.session.execute(delete(User).where(User.id == patient.id))
+    audit.forget_account(patient.id)
     db.session.expunge(patient)
