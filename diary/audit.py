@@ -61,9 +61,7 @@ def forget_account(account_id: int) -> None:
         .where(or_(AuditEvent.address.is_not(None), AuditEvent.detail.is_not(None)))
         .values(
             address=None,
-            detail=case(
-                (AuditEvent.action.in_(KEEPS_DETAIL_AFTER_DELETION), AuditEvent.detail), else_=None
-            ),
+            detail=case((AuditEvent.action.in_(KEEPS_DETAIL_AFTER_DELETION), AuditEvent.detail), else_=None),
         )
         .execution_options(synchronize_session=False)
     )
