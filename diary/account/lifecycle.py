@@ -12,11 +12,16 @@ from diary.models.base import utcnow
 
 def change_password(user: User, new_password: str) -> None:
     """Store the new hash and rotate the session token, so every cookie issued before is useless."""
-    user.password_hash = hash_password(new_password)
+    set_password_hash(user, hash_password(new_password))
+
+
+def set_password_hash(user: User, password_hash: str, action: str = "password_change") -> None:
+    """Store a new password's hash (made outside any write lock), end every session, audit it as `action`."""
+    user.password_hash = password_hash
     user.password_changed_at = utcnow()
     user.rotate_session_token()
     throttle.clear(throttle.LOGIN_SCOPE, throttle.account_key(user.email))
-    audit.record("password_change", actor_id=user.id, patient_id=user.id if user.is_patient else None)
+    audit.record(action, actor_id=user.id, patient_id=user.id if user.is_patient else None)
 
 
 def delete_patient(patient: User) -> None:
