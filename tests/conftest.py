@@ -88,7 +88,7 @@ def smtp_server():
     from smtp_mailbox import start_server
 
     controller, mailbox = start_server()
-    MAIL_URL = f"smtp://{controller.hostname}:{controller.port}"
+    MAIL_URL = mailbox.url
     yield mailbox
     from diary import mail
 

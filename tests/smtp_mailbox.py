@@ -20,6 +20,7 @@ LINK = re.compile(r"https?://\S+")
 class Mailbox:
     """Every message the server accepted, in order of arrival."""
 
+    url: str = ""  # the MAIL_URL that reaches the server
     messages: list[EmailMessage] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -69,4 +70,5 @@ def start_server() -> tuple[Controller, Mailbox]:
     mailbox = Mailbox()
     controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     controller.start()
+    mailbox.url = f"smtp://{controller.hostname}:{controller.port}"
     return controller, mailbox

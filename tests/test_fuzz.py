@@ -23,10 +23,14 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
-# name: (role, page showing the form, the form's action); {a} is patient A's id, {day} an editable day.
+# name: (role, page showing the form, the form's action); {a} is patient A's id, {day} an editable day,
+# {reset} and {verify} patient D's emailed links.
 FORMS = {
     "register": ("anonymous", "/register", "/register"),
     "login": ("anonymous", "/login", "/login"),
+    "forgot": ("anonymous", "/forgot", "/forgot"),
+    "reset_password": ("anonymous", "/reset/{reset}", "/reset/{reset}"),
+    "verify_email": ("anonymous", "/verify/{verify}", "/verify/{verify}"),
     "today": ("patient_a", "/today", "/today"),
     "day": ("patient_a", "/day/{day}", "/day/{day}"),
     "course": ("patient_a", "/course", "/course"),
@@ -113,7 +117,13 @@ def submission(fields: dict[str, list[str]]):
 
 @pytest.mark.parametrize("form", FORMS, ids=str)
 def test_fuzzing_a_form_never_fails_and_a_rejection_changes_nothing(world, form):
-    role, page, action = (part.format(a=world.a, day=yesterday().isoformat()) for part in FORMS[form])
+    values = {
+        "a": world.a,
+        "day": yesterday().isoformat(),
+        "reset": world.reset_token,
+        "verify": world.verify_token,
+    }
+    role, page, action = (part.format(**values) for part in FORMS[form])
     client = world.client(role)
     fields = form_fields(client, page, action)
     token = csrf_token(client, page)

@@ -8,6 +8,7 @@ from diary.account.lifecycle import set_password_hash
 from diary.auth import bp, emails, limits, links, throttle
 from diary.auth.forms import ForgotForm, ResetForm
 from diary.auth.passwords import hash_password
+from diary.auth.views import home_for
 from diary.extensions import db
 from diary.models import User
 from diary.models.base import utcnow
@@ -17,7 +18,7 @@ from diary.models.base import utcnow
 def forgot():
     """The same answer whether or not an account uses the address; a reset link by email when one does."""
     if current_user.is_authenticated:
-        return redirect(url_for("log.index"))
+        return redirect(home_for(current_user))
     form = ForgotForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()

@@ -24,6 +24,7 @@ from diary.auth.passwords import hash_password
 from diary.demo import CLINICIAN_EMAIL, seed_demo
 from diary.extensions import db
 from diary.models import Role, User
+from diary.models.base import utcnow
 
 from .support import HERE, OWN_ACCOUNTS, PASSWORD, ROLE_EMAILS, Site, context_options, sign_in
 
@@ -54,7 +55,15 @@ def _make_accounts() -> tuple[dict[str, int], str]:
     """The suite's own patients; returns every account's id by email, and the demo clinician's code."""
     password_hash = hash_password(PASSWORD)
     for email in OWN_ACCOUNTS:
-        db.session.add(User(email=email, password_hash=password_hash, role=Role.PATIENT, timezone="UTC"))
+        db.session.add(
+            User(
+                email=email,
+                password_hash=password_hash,
+                role=Role.PATIENT,
+                timezone="UTC",
+                email_verified_at=utcnow(),
+            )
+        )
     db.session.commit()
     ids = dict(db.session.execute(db.select(User.email, User.id)).tuples().all())
     code = db.session.scalar(db.select(User.clinic_code).where(User.email == CLINICIAN_EMAIL))
@@ -62,12 +71,13 @@ def _make_accounts() -> tuple[dict[str, int], str]:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Iterator[Site]:
+def site(tmp_path_factory, smtp_server) -> Iterator[Site]:
     """The app on a migrated, seeded SQLite file, served on a free loopback port for the whole session."""
     require_chromium()  # before the work of seeding, which only a browser needs
     path = tmp_path_factory.mktemp("browser") / "diary.sqlite"
     # TestingConfig lets an unexpected exception escape the error page, so the test below reports it.
-    app = create_app(type("LiveConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}))
+    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "MAIL_URL": smtp_server.url}
+    app = create_app(type("LiveConfig", (TestingConfig,), settings))
     with app.app_context():
         upgrade()
         seed_demo()
