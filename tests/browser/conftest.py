@@ -26,7 +26,16 @@ from diary.extensions import db
 from diary.models import Role, User
 from diary.models.base import utcnow
 
-from .support import HERE, OWN_ACCOUNTS, PASSWORD, ROLE_EMAILS, Site, context_options, sign_in
+from .support import (
+    HERE,
+    OWN_ACCOUNTS,
+    PASSWORD,
+    ROLE_EMAILS,
+    UNVERIFIED_EMAIL,
+    Site,
+    context_options,
+    sign_in,
+)
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -61,7 +70,7 @@ def _make_accounts() -> tuple[dict[str, int], str]:
                 password_hash=password_hash,
                 role=Role.PATIENT,
                 timezone="UTC",
-                email_verified_at=utcnow(),
+                email_verified_at=None if email == UNVERIFIED_EMAIL else utcnow(),
             )
         )
     db.session.commit()
@@ -76,7 +85,14 @@ def site(tmp_path_factory, smtp_server) -> Iterator[Site]:
     require_chromium()  # before the work of seeding, which only a browser needs
     path = tmp_path_factory.mktemp("browser") / "diary.sqlite"
     # TestingConfig lets an unexpected exception escape the error page, so the test below reports it.
-    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "MAIL_URL": smtp_server.url}
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+        "MAIL_URL": smtp_server.url,
+        # Every page the table submits comes from one address (127.0.0.1), at every size.
+        "REGISTER_MAX_PER_ADDRESS": 1000,
+        "RESET_REQUEST_MAX_PER_ADDRESS": 1000,
+        "RESET_REQUEST_MAX_PER_ACCOUNT": 1000,
+    }
     app = create_app(type("LiveConfig", (TestingConfig,), settings))
     with app.app_context():
         upgrade()
