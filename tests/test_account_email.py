@@ -259,3 +259,17 @@ def test_links_point_at_the_public_url_whatever_host_the_request_named(database_
     assert "evil.example" not in text
     with app.app_context():
         db.engine.dispose()
+
+
+def test_a_taken_address_costs_the_same_password_hash_as_a_new_one(app, mailbox, make_patient, monkeypatch):
+    """Timing must not tell: the slow step (argon2) runs once whether or not the address is taken."""
+    from diary.auth import views as auth_views
+
+    hashed = []
+    real = auth_views.hash_password
+    monkeypatch.setattr(auth_views, "hash_password", lambda password: hashed.append(1) or real(password))
+    make_patient("taken@example.com")
+    register(app.test_client(), "taken@example.com")
+    assert len(hashed) == 1
+    register(app.test_client(), "fresh@example.com")
+    assert len(hashed) == 2
