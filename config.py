@@ -52,6 +52,23 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_WINDOW = timedelta(minutes=15)
     SHARE_CODE_MAX_FAILURES = 10
+    # Registration and password-reset requests, counted whatever their outcome (a clinic's choice).
+    REGISTER_MAX_PER_ADDRESS = 10
+    REGISTER_WINDOW = timedelta(hours=1)
+    RESET_REQUEST_MAX_PER_ADDRESS = 10
+    RESET_REQUEST_MAX_PER_ACCOUNT = 3
+    RESET_REQUEST_WINDOW = timedelta(hours=1)
+    # Emails a person gets without asking (a new verification link, "someone tried to register"), per hour.
+    UNASKED_MAIL_MAX_PER_ACCOUNT = 3
+    # Outgoing mail: smtp://user:password@host:587?starttls=1&from=diary@clinic.example, or smtps://…:465.
+    # Unset, every message is written to MAIL_OUTBOX instead (development: nothing to set up).
+    MAIL_URL = os.environ.get("MAIL_URL") or None
+    MAIL_OUTBOX = INSTANCE_DIR / "outbox"
+    # Where the links in emails point (https://diary.clinic.example). Unset, the request's own host is used,
+    # which a forged Host header could change: production requires it once MAIL_URL is set.
+    PUBLIC_URL = os.environ.get("DIARY_PUBLIC_URL") or None
+    EMAIL_VERIFY_LINK_LIFETIME = timedelta(days=7)
+    PASSWORD_RESET_LINK_LIFETIME = timedelta(hours=1)
     # argon2id parameters (RFC 9106 second recommended option: 64 MiB, 3 passes).
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 64 * 1024
@@ -91,6 +108,8 @@ class DevelopmentConfig(Config):
     # SECRET_KEY from the environment, else a random one made on the first run and kept here, so sessions
     # survive restarts of the development server without any key being written in the code.
     SECRET_KEY_FILE = INSTANCE_DIR / "secret_key"
+    # Without MAIL_URL, mail goes to instance/outbox/*.eml (the path is printed): nothing to set up.
+    MAIL_OUTBOX_EXPECTED = True
 
     @classmethod
     def init_app(cls, app) -> None:
@@ -109,11 +128,21 @@ class TestingConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8
     ARGON2_PARALLELISM = 1
+    # The suite's own SMTP server (tests/conftest.py) gives MAIL_URL; no test writes into instance/.
+    MAIL_OUTBOX = None
 
 
 class ProductionConfig(Config):
     FORCE_HTTPS = True
     DEMO_ALLOWED = os.environ.get("DIARY_ALLOW_DEMO") == "1"
+
+    @classmethod
+    def init_app(cls, app) -> None:
+        if app.config.get("MAIL_URL") and not app.config.get("PUBLIC_URL"):
+            raise RuntimeError(
+                "DIARY_PUBLIC_URL must be set when MAIL_URL is: the links in emails must not take their host"
+                " from the request."
+            )
 
 
 CONFIGS = {

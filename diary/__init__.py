@@ -22,10 +22,11 @@ def create_app(config: type | str | None = None) -> Flask:
         )
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from diary import commands, database, errors, navigation, security
+    from diary import commands, database, errors, mail, navigation, security
     from diary.blueprints import register_blueprints
 
     database.init_app(app)
+    mail.init_app(app)
     security.init_app(app)
     register_blueprints(app)
     errors.init_app(app)

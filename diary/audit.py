@@ -2,6 +2,7 @@
 
 from flask import has_request_context, request
 from flask_login import current_user
+from sqlalchemy import case, or_, update
 
 from diary.extensions import db
 from diary.models import AuditEvent
@@ -41,3 +42,26 @@ def record_view(action: str, *, patient_id: int, detail: str | None = None) -> N
     db.session.commit()
     record(action, patient_id=patient_id, detail=detail, actor_id=actor_id)
     db.session.commit()
+
+
+# Rows that name the other party (the clinician) in detail, kept once the account is gone.
+KEEPS_DETAIL_AFTER_DELETION = ("share_start", "share_stop")
+
+
+def forget_account(account_id: int) -> None:
+    """After deleting an account (same transaction): its rows keep the action, the time and the ids only.
+
+    The address and the detail (which may name a flag, e.g. a positive pregnancy test) are cleared; share
+    rows keep the clinician's id. The audit log is otherwise append-only: the database allows this one change
+    only to rows whose account no longer exists (trigger, migration 0005).
+    """
+    db.session.execute(
+        update(AuditEvent)
+        .where(or_(AuditEvent.patient_id == account_id, AuditEvent.actor_id == account_id))
+        .where(or_(AuditEvent.address.is_not(None), AuditEvent.detail.is_not(None)))
+        .values(
+            address=None,
+            detail=case((AuditEvent.action.in_(KEEPS_DETAIL_AFTER_DELETION), AuditEvent.detail), else_=None),
+        )
+        .execution_options(synchronize_session=False)
+    )

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from wtforms import DecimalField, RadioField, SelectChoice
+from wtforms import DecimalField, IntegerField, RadioField, SelectChoice
 from wtforms.validators import ValidationError
 
 
@@ -41,6 +41,19 @@ class DoseConfirmation:
     def asks_to_confirm(self) -> bool:
         """Whether the page shows the confirm box: a dose is asked about, or the box was ticked."""
         return bool(self.dose_question or self.dose_confirmed.data or self.dose_confirmed.errors)
+
+
+class WholeNumberField(IntegerField):
+    """An integer that refuses numbers too long to be meant (NumberRange would compare a 400-digit one as a
+    float, and overflow), with the field's own message."""
+
+    MAX_DIGITS = 15
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if isinstance(self.data, int) and abs(self.data) >= 10**self.MAX_DIGITS:
+            self.data = None
+            raise ValueError("That number is far too large.")
 
 
 class UnitField(RadioField):

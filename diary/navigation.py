@@ -27,8 +27,11 @@ def init_app(app: Flask) -> None:
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: no scheme, no host, no protocol-relative or backslash tricks."""
+    """Only a path on this site: no scheme, no host, no protocol-relative or backslash tricks, and no control
+    characters (a CR or LF would split the Location header: Werkzeug refuses it with a 500)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(char) < 32 or ord(char) == 127 for char in target):
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else None

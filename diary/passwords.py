@@ -6,6 +6,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
+from diary import audit, throttle
+from diary.models import User
+from diary.models.base import utcnow
+
 MIN_LENGTH = 8
 MAX_LENGTH = 128
 # How many of the most common leaked passwords are refused (ASVS 2.1.7 asks for a breached-password check).
@@ -72,3 +76,12 @@ def password_problem(password: str, email: str | None = None) -> str | None:
     if email and lowered == email.lower():
         return "Please do not use your email address as your password."
     return None
+
+
+def set_password_hash(user: User, password_hash: str, action: str = "password_change") -> None:
+    """Store a new password's hash (made outside any write lock), end every session, audit it as `action`."""
+    user.password_hash = password_hash
+    user.password_changed_at = utcnow()
+    user.rotate_session_token()
+    throttle.clear(throttle.LOGIN_SCOPE, throttle.account_key(user.email))
+    audit.record(action, actor_id=user.id, patient_id=user.id if user.is_patient else None)

@@ -1,5 +1,6 @@
 """Sessions, CSRF and security headers: what makes "private" true on every response."""
 
+import io
 import os
 import time
 from itertools import chain
@@ -29,6 +30,7 @@ def init_app(app: Flask) -> None:
     # Flask-Login's own session protection would only log the user out; rotation is ours (see User.get_id).
     login_manager.session_protection = None
     _trust_proxies(app)
+    app.wsgi_app = _HeadAsGet(_BufferStreamedBody(app.wsgi_app, app.config.get("MAX_CONTENT_LENGTH")))
     # Before CSRFProtect, so an oversized body is refused with 413 before anything reads it.
     app.before_request(_refuse_oversized_body)
     app.before_request(_refuse_nul_characters)
@@ -61,10 +63,71 @@ def _trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
+class _HeadAsGet:
+    """HEAD answered exactly like GET, without the body: the views read `request.method == "GET"` to tell a
+    page from a submitted form, so a HEAD went down the form's path and answered 422."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") != "HEAD":
+            return self.wsgi_app(environ, start_response)
+        environ["REQUEST_METHOD"] = "GET"
+        body = self.wsgi_app(environ, start_response)  # the GET's status and headers, Content-Length too
+        if hasattr(body, "close"):
+            body.close()
+        return []
+
+
+STREAMED_BODY_TOO_LARGE = "diary.streamed_body_too_large"
+
+
+class _BufferStreamedBody:
+    """A body sent without Content-Length (Transfer-Encoding: chunked) read up to MAX_CONTENT_LENGTH here.
+
+    Werkzeug reads such a body through a stream that stops at the limit, and its form parser swallows the
+    error: the form looked empty and the request failed its CSRF check with a 400, not a 413. Here a body
+    over the limit is marked (and _refuse_oversized_body answers 413); a smaller one is handed on with its
+    length, like any other. Only what the limit allows (plus one byte) is ever read.
+    """
+
+    def __init__(self, wsgi_app, limit: int | None):
+        self.wsgi_app, self.limit = wsgi_app, limit
+
+    def __call__(self, environ, start_response):
+        declared = environ.get("CONTENT_LENGTH") and environ.get("HTTP_TRANSFER_ENCODING", "") != "chunked"
+        if self.limit and not declared and environ.get("wsgi.input_terminated"):
+            body = self._read(environ["wsgi.input"], self.limit + 1)
+            if len(body) > self.limit:
+                environ[STREAMED_BODY_TOO_LARGE] = True
+                body = b""
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+            environ.pop("HTTP_TRANSFER_ENCODING", None)
+            environ.pop("wsgi.input_terminated", None)
+        return self.wsgi_app(environ, start_response)
+
+    @staticmethod
+    def _read(stream, most: int) -> bytes:
+        """Up to `most` bytes: servers' dechunking streams may return one chunk per read."""
+        parts, size = [], 0
+        while size < most:
+            part = stream.read(most - size)
+            if not part:
+                break
+            parts.append(part)
+            size += len(part)
+        return b"".join(parts)
+
+
 def _refuse_oversized_body():
-    """413 from the declared length alone, whatever the content type (Werkzeug checks only when parsing)."""
+    """413 from the declared length alone, whatever the content type (Werkzeug checks only when parsing),
+    or from a streamed body found too large by _BufferStreamedBody."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit and (request.content_length or 0) > limit:
+        abort(413)
+    if request.environ.get(STREAMED_BODY_TOO_LARGE):
         abort(413)
 
 

@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -84,11 +85,40 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    with connectable.connect() as connection, foreign_keys_off_on_sqlite(connection):
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+            check_foreign_keys(connection)
+
+
+@contextmanager
+def foreign_keys_off_on_sqlite(connection):
+    """On SQLite, migrate with foreign keys off, and on again before the connection goes back to the pool.
+
+    Rebuilding a table on SQLite (create a copy, drop the old one, rename) with foreign keys on would
+    cascade the DROP to every row that references it: rebuilding users would delete every diary (0005).
+    PRAGMA foreign_keys cannot change inside a transaction, so it is set on the driver's connection before
+    Alembic begins one (diary/database.py lets SQLAlchemy emit BEGIN, so the driver has none open).
+    check_foreign_keys then refuses to commit a migration that left a dangling reference.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.driver_connection
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys=ON")
+
+
+def check_foreign_keys(connection):
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"migration left rows with dangling foreign keys: {broken[:5]}")
 
 
 if context.is_offline_mode():

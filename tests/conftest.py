@@ -34,6 +34,7 @@ from diary.clinical.days import local_today
 from diary.clinicians import create_clinician
 from diary.extensions import db
 from diary.models import Course, CourseRevision, Role, Share, User
+from diary.models.base import utcnow
 from diary.passwords import hash_password
 
 PASSWORD = "correct horse battery"
@@ -71,9 +72,36 @@ class Day:
         return (today() + timedelta(days=self.offset)).isoformat()
 
 
+# The suite's SMTP server (tests/smtp_mailbox.py), started once per test process by the `smtp_server` fixture.
+MAIL_URL: str | None = None
+
+
 def make_app(database_url: str, **overrides) -> Flask:
-    config = type("TestConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": database_url, **overrides})
-    return create_app(config)
+    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_URL": MAIL_URL, **overrides}
+    return create_app(type("TestConfig", (TestingConfig,), settings))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def smtp_server():
+    """A real SMTP server every test app sends its mail to (each test process has its own)."""
+    global MAIL_URL
+    from smtp_mailbox import start_server
+
+    controller, mailbox = start_server()
+    MAIL_URL = mailbox.url
+    yield mailbox
+    from diary import mail
+
+    mail.drain()
+    controller.stop()
+    MAIL_URL = None
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    """The suite's SMTP server's messages, emptied for this test."""
+    smtp_server.clear()
+    return smtp_server
 
 
 def _migrate(database_url: str) -> None:
@@ -186,10 +214,16 @@ def runner(app: Flask):
 def make_patient(app: Flask):
     """Create a patient account; returns its id."""
 
-    def make(email: str = "pat@example.com", password: str = PASSWORD, timezone: str = "UTC") -> int:
+    def make(
+        email: str = "pat@example.com", password: str = PASSWORD, timezone: str = "UTC", verified: bool = True
+    ) -> int:
         with app.app_context():
             user = User(
-                email=email, password_hash=hash_password(password), role=Role.PATIENT, timezone=timezone
+                email=email,
+                password_hash=hash_password(password),
+                role=Role.PATIENT,
+                timezone=timezone,
+                email_verified_at=utcnow() if verified else None,
             )
             db.session.add(user)
             db.session.commit()

@@ -1,5 +1,6 @@
 """A small, fully populated world for the security tests: two patients, two clinicians, every kind of row.
 
+Patient D has not confirmed the address: the world holds D's emailed links (reset, verification).
 Patient A shares with clinician A and has something in every table (an entry whose notes are an XSS payload,
 an edited day, a course, a check-in, a pregnancy test, an appointment, safety events, one flag handled by
 clinician A today, an open course change request). Patient C has a change request too. Patient B has an entry
@@ -14,6 +15,7 @@ from conftest import login, today, yesterday
 from flask import Flask
 from flask.testing import FlaskClient
 
+from diary.auth.links import token_for
 from diary.extensions import db
 from diary.models import (
     Appointment,
@@ -25,6 +27,7 @@ from diary.models import (
     PregnancyTest,
     SafetyAlert,
     Share,
+    User,
 )
 
 ROLES = ("anonymous", "patient_a", "patient_b", "clinician_a", "clinician_x")
@@ -45,6 +48,9 @@ class World:
     share_c: int
     request_a: int = 0  # patient A's open course change request
     request_c: int = 0  # patient C's, for clinician X
+    # Emailed links of patient D, who has not confirmed the address yet (and has no client of its own).
+    reset_token: str = ""
+    verify_token: str = ""
     clients: dict[str, FlaskClient] = field(default_factory=dict)
 
     def client(self, role: str) -> FlaskClient:
@@ -55,6 +61,7 @@ def build_world(app: Flask, make_patient, make_clinician, make_course) -> World:
     a = make_patient("a@example.com")
     b = make_patient("b@example.com")
     c = make_patient("c@example.com")
+    d = make_patient("d@example.com", verified=False)
     doc_a, code_a = make_clinician("doc-a@example.com", name="Dr. A")
     doc_x, _ = make_clinician("doc-x@example.com", name="Dr. X")
     make_course(a, today() - timedelta(days=40), can_get_pregnant=True)
@@ -84,7 +91,10 @@ def build_world(app: Flask, make_patient, make_clinician, make_course) -> World:
         db.session.commit()
         share_ids = share_a.id, share_c.id
         request_ids = request_a.id, request_c.id
-    world = World(app, a, b, c, doc_a, doc_x, code_a, *share_ids, *request_ids)
+        patient_d = db.session.get(User, d)
+        with app.test_request_context():
+            tokens = token_for(patient_d, "reset"), token_for(patient_d, "verify")
+    world = World(app, a, b, c, doc_a, doc_x, code_a, *share_ids, *request_ids, *tokens)
     world.clients["anonymous"] = app.test_client()
     for role, email in [
         ("patient_a", "a@example.com"),

@@ -40,6 +40,12 @@ EXPECTED = {
     "auth.login":             {"GET": (200, HOME_P, HOME_P, HOME_C, HOME_C), "POST": (422, HOME_P, HOME_P, HOME_C, HOME_C)},  # noqa: E501
     "auth.logout":            {"POST": (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)},
     "auth.register":          {"GET": (200, HOME_P, HOME_P, HOME_C, HOME_C), "POST": (422, HOME_P, HOME_P, HOME_C, HOME_C)},  # noqa: E501
+    "auth.forgot":            {"GET": (200, HOME_P, HOME_P, HOME_C, HOME_C), "POST": (422, HOME_P, HOME_P, HOME_C, HOME_C)},  # noqa: E501
+    # Patient D's link, whoever opens it (emailed links work without signing in); an empty password: 422.
+    "auth.reset_password":    {"GET": (200, 200, 200, 200, 200), "POST": (422, 422, 422, 422, 422)},
+    # Patient D's link: the first to press the button (anonymous, sent to sign in) uses it up.
+    "auth.verify_email":      {"GET": (200, 200, 200, 200, 200), "POST": (LOGIN, 404, 404, 404, 404)},
+    "auth.resend_verification": {"POST": (LOGIN, to("/sharing"), to("/sharing"), 404, 404)},  # A, B confirmed
     "care.add_pregnancy_test": {"POST": (LOGIN, 422, 404, 404, 404)},  # B has no course
     "care.checkin":           {"GET": (LOGIN, 200, 200, 404, 404), "POST": (LOGIN, 422, 422, 404, 404)},
     "care.course":            {"GET": (LOGIN, 200, 200, 404, 404), "POST": (LOGIN, 403, 422, 404, 404)},  # A shares: the clinic's course  # noqa: E501
@@ -76,6 +82,8 @@ PARAMS = {
     "day": lambda w: yesterday().isoformat(),
     "name": lambda w: "mood",
     "filename": lambda w: "css/app.css",
+    "reset_token": lambda w: w.reset_token,
+    "verify_token": lambda w: w.verify_token,
 }
 # Query strings a page needs to show something (else it is tried without one).
 QUERY = {

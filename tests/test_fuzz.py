@@ -23,11 +23,14 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
-# name: (role, page showing the form, the form's action); {a} is patient A's id, {day} an editable day, {r}
-# patient A's open course change request.
+# name: (role, page showing the form, the form's action); {a} is patient A's id, {day} an editable day,
+# {reset} and {verify} patient D's emailed links, {r} patient A's open course change request.
 FORMS = {
     "register": ("anonymous", "/register", "/register"),
     "login": ("anonymous", "/login", "/login"),
+    "forgot": ("anonymous", "/forgot", "/forgot"),
+    "reset_password": ("anonymous", "/reset/{reset}", "/reset/{reset}"),
+    "verify_email": ("anonymous", "/verify/{verify}", "/verify/{verify}"),
     "today": ("patient_a", "/today", "/today"),
     "day": ("patient_a", "/day/{day}", "/day/{day}"),
     "course": ("patient_b", "/course", "/course"),  # B shares with nobody: the patient edits the course
@@ -121,8 +124,14 @@ def submission(fields: dict[str, list[str]]):
 
 @pytest.mark.parametrize("form", FORMS, ids=str)
 def test_fuzzing_a_form_never_fails_and_a_rejection_changes_nothing(world, form):
-    names = {"a": world.a, "day": yesterday().isoformat(), "r": world.request_a}
-    role, page, action = (part.format(**names) for part in FORMS[form])
+    values = {
+        "a": world.a,
+        "day": yesterday().isoformat(),
+        "reset": world.reset_token,
+        "verify": world.verify_token,
+        "r": world.request_a,
+    }
+    role, page, action = (part.format(**values) for part in FORMS[form])
     client = world.client(role)
     fields = form_fields(client, page, action)
     token = csrf_token(client, page)
@@ -132,7 +141,8 @@ def test_fuzzing_a_form_never_fails_and_a_rejection_changes_nothing(world, form)
     def fuzz(data):
         # A new anonymous visitor each time: a successful registration must not sign the next example in.
         fresh = world.app.test_client() if role == "anonymous" else client
-        send_token = csrf_token(fresh, page) if role == "anonymous" else token
+        # (A successful reset uses its link up: the page then has no form, but /login has the same token.)
+        send_token = csrf_token(fresh, page, "/login") if role == "anonymous" else token
         before = snapshot(world.app)
         response = fresh.post(action, data={**data, "csrf_token": send_token})
         assert response.status_code < 500, (form, data)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from conftest import PASSWORD, csrf_token, login, post, today, yesterday
 from security_world import XSS
+from smtp_mailbox import link_in
 from test_access import RULES, url_for_rule
 
 from diary.extensions import db
@@ -77,7 +78,7 @@ def test_a_clinician_loses_access_on_the_next_request_after_sharing_stops(world)
 
 
 def test_a_whole_patient_journey_is_audited_and_never_logs_passwords_or_diary_text(
-    app, make_clinician, caplog
+    app, make_clinician, caplog, mailbox
 ):
     # SQL statement logging is off in every configuration; with it on, SQLAlchemy would print parameters.
     caplog.set_level(logging.WARNING, logger="sqlalchemy")
@@ -89,6 +90,10 @@ def test_a_whole_patient_journey_is_audited_and_never_logs_passwords_or_diary_te
         "/register",
         data={"email": "me@example.com", "password": PASSWORD, "confirm": PASSWORD, "csrf_token": token},
     )
+    login(client, "me@example.com")
+    confirm = link_in(mailbox.wait_for("me@example.com")[0])  # the address, confirmed before sharing
+    client.get(confirm)
+    post(client, confirm)
     post(client, "/logout")
     assert login(client, "me@example.com", "a wrong password").status_code == 401
     login(client, "me@example.com")
@@ -118,6 +123,7 @@ def test_a_whole_patient_journey_is_audited_and_never_logs_passwords_or_diary_te
     actions = [(action, outcome) for action, _actor, _patient, outcome in rows]
     for expected in [
         ("register", "ok"),
+        ("email_verify", "ok"),
         ("sign_out", "ok"),
         ("sign_in", "failed"),
         ("sign_in", "ok"),

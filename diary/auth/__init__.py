@@ -1,7 +1,7 @@
-"""Accounts: registration, sign-in and sign-out."""
+"""Accounts: registration, sign-in and sign-out, confirming the address, a forgotten password."""
 
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from diary.auth import views  # noqa: E402,F401
+from diary.auth import recovery, verification, views  # noqa: E402,F401

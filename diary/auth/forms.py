@@ -1,4 +1,4 @@
-"""Account forms: registration and sign-in."""
+"""Account forms: registration, sign-in, a forgotten password and its reset, confirming an address."""
 
 from zoneinfo import available_timezones
 
@@ -17,7 +17,7 @@ class PasswordRules:
     """WTForms validator: the password policy of diary.passwords."""
 
     def __call__(self, form, field) -> None:
-        email = form.email.data if hasattr(form, "email") else None
+        email = form.email.data if hasattr(form, "email") else getattr(form, "account_email", None)
         problem = password_problem(field.data or "", email)
         if problem:
             raise ValidationError(problem)
@@ -45,3 +45,36 @@ class LoginForm(FlaskForm):
     password = PasswordField(
         "Password", validators=[DataRequired("Enter your password."), Length(max=MAX_LENGTH)]
     )
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        validators=[
+            DataRequired("Enter your email address."),
+            Length(max=254, message="Enter a valid email address."),
+            Email("Enter a valid email address."),
+        ],
+    )
+
+
+class ResetForm(FlaskForm):
+    """A new password, under the same rules as at registration (the account's address is checked too)."""
+
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired("Choose a password."), PasswordRules()],
+        description="8 to 128 characters.",
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired("Repeat the password."), EqualTo("password", "The two passwords differ.")],
+    )
+
+    def __init__(self, *args, email: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_email = email
+
+
+class ConfirmForm(FlaskForm):
+    """A button: the CSRF token is the whole form (a link opened from an email only shows it)."""

@@ -2,10 +2,11 @@
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import TooManyRequests
 
 from diary import audit, database, throttle
-from diary.auth import bp
+from diary.auth import bp, emails, limits
 from diary.auth.forms import LoginForm, RegisterForm, valid_timezone
 from diary.extensions import db
 from diary.models import Role, User
@@ -23,32 +24,52 @@ def home_for(user: User) -> str:
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
+    """The same answer whether or not the address has an account: that a named person keeps this diary is
+    health information. A new patient gets a verification link; the owner of a taken address, a note."""
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = RegisterForm()
     if form.validate_on_submit():
+        cfg = current_app.config
+        limits.count_or_refuse(
+            limits.REGISTER_SCOPE,
+            [(limits.address_key(), cfg["REGISTER_MAX_PER_ADDRESS"])],
+            cfg["REGISTER_WINDOW"],
+            "Too many new accounts from here. Please wait a while and try again.",
+        )
+        db.session.commit()  # the count is kept, and no SQLite write lock is held while hashing
         email = form.email.data.strip().lower()
-        # Hashed before the first query, so no SQLite write lock is held meanwhile (see database.py).
+        # Hashed either way, so a taken address answers as slowly as a new one.
         password_hash = hash_password(form.password.data)
-        if db.session.scalar(db.select(User.id).where(User.email == email)) is not None:
-            form.email.errors.append("An account with this email already exists. Sign in instead?")
-        else:
-            tz = (
-                form.timezone.data
-                if valid_timezone(form.timezone.data)
-                else current_app.config["DEFAULT_TIMEZONE"]
-            )
-            user = User(email=email, password_hash=password_hash, role=Role.PATIENT, timezone=tz)
-            db.session.add(user)
-            db.session.flush()
-            audit.record("register", actor_id=user.id, patient_id=user.id)
-            db.session.commit()
-            start_session(user)
-            flash(
-                "Welcome. You can log today straight away; setting up your course adds your dose.", "success"
-            )
-            return redirect(url_for("log.today"))
+        owner = db.session.scalar(db.select(User).where(User.email == email))
+        if owner is None:
+            owner = _new_patient(email, password_hash, form.timezone.data)
+            if owner is not None:
+                emails.send_verification(owner)
+                return render_template("auth/registered.html", email=email)
+            owner = db.session.scalar(db.select(User).where(User.email == email))  # registered meanwhile
+        audit.record("register", actor_id=owner.id, outcome="address_taken")
+        notify = limits.may_send_unasked(email, cfg["UNASKED_MAIL_MAX_PER_ACCOUNT"])
+        db.session.commit()
+        if notify:
+            emails.send_address_taken(owner)
+        return render_template("auth/registered.html", email=email)
     return render_template("auth/register.html", form=form), 200 if request.method == "GET" else 422
+
+
+def _new_patient(email: str, password_hash: str, timezone: str | None) -> User | None:
+    """The new, unverified patient, committed; None when the address was registered at the same moment."""
+    tz = timezone if valid_timezone(timezone) else current_app.config["DEFAULT_TIMEZONE"]
+    user = User(email=email, password_hash=password_hash, role=Role.PATIENT, timezone=tz)
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    audit.record("register", actor_id=user.id, patient_id=user.id)
+    db.session.commit()
+    return user
 
 
 @bp.route("/login", methods=["GET", "POST"])

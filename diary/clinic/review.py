@@ -42,7 +42,9 @@ def parse_window(args: MultiDict, patient: User, data: PatientData, today: date)
     course_start = data.course.start_date if data.course else None
     if "days" in args:
         raw = args.get("days", "")
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_WINDOW_DAYS:
+        # A few ASCII digits only: str.isdigit() also accepts "²" and "①", which int() refuses, and int()
+        # refuses more than 4,300 digits.
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 6) or not 1 <= int(raw) <= MAX_WINDOW_DAYS:
             abort(404)
         days = int(raw)
         return Window(last_days(days, today), today, str(days), f"Last {days} days")

@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     DateField,
     Field,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectMultipleField,
@@ -19,7 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from diary.clinical.dose_checks import logged_dose_question
 from diary.clinical.records import SKIN_SEVERITY_LABELS, SUNBURN_LABELS, SYMPTOM_LABELS, SYMPTOMS
-from diary.fields import DoseConfirmation, FiniteDecimalField
+from diary.fields import DoseConfirmation, FiniteDecimalField, WholeNumberField
 from diary.models import SUNBURN_CHOICES
 from diary.models.entry import ENTRY_FIELDS
 
@@ -59,7 +58,7 @@ class EntryForm(DoseConfirmation, FlaskForm):
     skin = scale_field("Skin", "none", "worst")
     eyes = scale_field("Eyes", "none", "worst")
     nosebleed = BooleanField("I had a nosebleed")
-    sun_minutes = IntegerField(
+    sun_minutes = WholeNumberField(
         "Minutes in direct sun",
         validators=[Optional(), NumberRange(0, 1440, "Enter minutes from 0 to 1440.")],
         render_kw={"inputmode": "numeric", "min": 0, "max": 1440},
@@ -79,7 +78,7 @@ class EntryForm(DoseConfirmation, FlaskForm):
         validators=[Optional()],
         coerce=_optional_int,
     )
-    new_spots = IntegerField(
+    new_spots = WholeNumberField(
         "New spots since yesterday",
         validators=[Optional(), NumberRange(0, 100, "Enter a number from 0 to 100.")],
         render_kw={"inputmode": "numeric", "min": 0, "max": 100},

@@ -23,6 +23,9 @@ def new_session_token() -> str:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    # Ids are never reused (a new account would inherit a deleted one's history): SQLite needs AUTOINCREMENT
+    # for that (migration 0005); PostgreSQL's sequence never goes back.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased, so uniqueness ignores case.
@@ -37,6 +40,8 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = created_at_column()
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the owner proved the address by the emailed link; until then a patient cannot share the diary.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Patients: the database adds 1 on every change to a row of their diary, care or clinic records
     # (triggers, migration 0003), so a cache keyed by it is stale exactly when it moved. Never written here.
     data_version: Mapped[int] = mapped_column(Integer, server_default="0")
@@ -47,6 +52,10 @@ class User(UserMixin, db.Model):
     def rotate_session_token(self) -> None:
         """Make every cookie issued so far useless (sign-out, password change, deletion)."""
         self.session_token = new_session_token()
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_patient(self) -> bool:

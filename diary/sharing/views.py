@@ -17,6 +17,7 @@ CODE_SCOPE = "share_code"
 # CLINIC: wrong clinic codes allowed per patient per hour before a pause (codes are 31^8; stops guessing).
 CODE_WINDOW = timedelta(hours=1)
 WRONG_CODE = "That code does not match a clinic. Check it with your clinic and try again."
+UNVERIFIED = "Please confirm your email address before you share your diary: open the link we sent you."
 
 
 def _my_shares() -> list[tuple[Share, User]]:
@@ -53,6 +54,8 @@ def _check_throttle() -> None:
 def sharing():
     form = CodeForm()
     if form.validate_on_submit():
+        if not current_user.email_verified:
+            return _unverified(form)
         _check_throttle()
         clinician = _clinician_for(normalise_code(form.code.data))
         if clinician is None:
@@ -73,6 +76,8 @@ def confirm_share():
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
+    if not current_user.email_verified:
+        return _unverified(CodeForm(formdata=None))
     _check_throttle()
     clinician = _clinician_for(normalise_code(form.code.data))
     if clinician is None:
@@ -86,6 +91,12 @@ def confirm_share():
         db.session.commit()
     flash(f"Your diary is now shared with {clinician.display_name}.", "success")
     return redirect(url_for("sharing.sharing"))
+
+
+def _unverified(form: CodeForm):
+    """An unverified account keeps its diary but cannot share it (the page offers the link again)."""
+    form.code.errors = [UNVERIFIED]
+    return render_template("sharing/sharing.html", form=form, shares=_my_shares()), 403
 
 
 @bp.post("/sharing/<int:share_id>/stop")

@@ -5,7 +5,7 @@ dose, a new weight, a message of at most 500 characters) that the clinician acce
 rows belong to a patient, so it gets the data_version triggers (caches keyed by it stay fresh).
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-30 09:40:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from diary.triggers import create_data_version_triggers, drop_data_version_triggers
 
 revision = "0006"
-down_revision = "0004"  # the lead re-points this to 0005 at merge
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -23,9 +23,19 @@ from diary import create_app
 from diary.demo import CLINICIAN_EMAIL, seed_demo
 from diary.extensions import db
 from diary.models import Role, User
+from diary.models.base import utcnow
 from diary.passwords import hash_password
 
-from .support import HERE, OWN_ACCOUNTS, PASSWORD, ROLE_EMAILS, Site, context_options, sign_in
+from .support import (
+    HERE,
+    OWN_ACCOUNTS,
+    PASSWORD,
+    ROLE_EMAILS,
+    UNVERIFIED_EMAIL,
+    Site,
+    context_options,
+    sign_in,
+)
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -54,7 +64,15 @@ def _make_accounts() -> tuple[dict[str, int], str]:
     """The suite's own patients; returns every account's id by email, and the demo clinician's code."""
     password_hash = hash_password(PASSWORD)
     for email in OWN_ACCOUNTS:
-        db.session.add(User(email=email, password_hash=password_hash, role=Role.PATIENT, timezone="UTC"))
+        db.session.add(
+            User(
+                email=email,
+                password_hash=password_hash,
+                role=Role.PATIENT,
+                timezone="UTC",
+                email_verified_at=None if email == UNVERIFIED_EMAIL else utcnow(),
+            )
+        )
     db.session.commit()
     ids = dict(db.session.execute(db.select(User.email, User.id)).tuples().all())
     code = db.session.scalar(db.select(User.clinic_code).where(User.email == CLINICIAN_EMAIL))
@@ -62,12 +80,20 @@ def _make_accounts() -> tuple[dict[str, int], str]:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Iterator[Site]:
+def site(tmp_path_factory, smtp_server) -> Iterator[Site]:
     """The app on a migrated, seeded SQLite file, served on a free loopback port for the whole session."""
     require_chromium()  # before the work of seeding, which only a browser needs
     path = tmp_path_factory.mktemp("browser") / "diary.sqlite"
     # TestingConfig lets an unexpected exception escape the error page, so the test below reports it.
-    app = create_app(type("LiveConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}))
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+        "MAIL_URL": smtp_server.url,
+        # Every page the table submits comes from one address (127.0.0.1), at every size.
+        "REGISTER_MAX_PER_ADDRESS": 1000,
+        "RESET_REQUEST_MAX_PER_ADDRESS": 1000,
+        "RESET_REQUEST_MAX_PER_ACCOUNT": 1000,
+    }
+    app = create_app(type("LiveConfig", (TestingConfig,), settings))
     with app.app_context():
         upgrade()
         seed_demo()

@@ -42,6 +42,10 @@ PAGES = [
     # Public
     Page("login", "/login", "anonymous"),
     Page("register", "/register", "anonymous"),
+    Page("forgot", "/forgot", "anonymous"),
+    Page("reset", "/reset/{reset_token}", "anonymous"),
+    Page("verify", "/verify/{verify_token}", "anonymous"),
+    Page("link-spent", "/reset/not-a-link", "anonymous", status=404),
     Page("crisis", "/crisis", "anonymous"),
     Page("not-found", "/no-such-page", "anonymous", status=404),
     # Patient
@@ -59,11 +63,15 @@ PAGES = [
     Page("course", "/course", "patient"),
     Page("course-new", "/course", "new_patient"),
     Page("sharing", "/sharing", "patient"),
+    Page("sharing-unconfirmed", "/sharing", "unverified"),
     Page("account", "/account", "patient"),
     Page("course-ipledge", "/course", "can_get_pregnant"),
     # What forms answer with: confirmations, safety responses, and messages beside the fields.
     Page("register-invalid", "/register", "anonymous", 422, (("#email", "someone@example.com"),
          ("#password", "a long enough pass"), ("#confirm", "not the same")), "Create account"),
+    Page("registered", "/register", "anonymous", 200, (("#email", "someone@example.com"),
+         ("#password", "a long enough pass"), ("#confirm", "a long enough pass")), "Create account"),
+    Page("forgot-sent", "/forgot", "anonymous", 200, (("#email", "someone@example.com"),), "Send me a link"),
     Page("today-invalid", "/today", "writer", 422, (("#dose_mg", "999"), ("#sun_minutes", "-5")),
          "Save today"),
     Page("saved-urgent", "/today", "writer", 200, (("input[value=headache]", True),

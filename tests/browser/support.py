@@ -9,8 +9,11 @@ from urllib.parse import urlsplit
 from axe_playwright_python.base import AXE_FILE_PATH
 from flask import Flask
 
+from diary.auth.links import token_for
 from diary.clinical.days import local_today
 from diary.demo import CLINICIAN_EMAIL, DEMO_PASSWORD
+from diary.extensions import db
+from diary.models import User
 
 HERE = Path(__file__).resolve().parent
 SCREENSHOTS = HERE / "screenshots"
@@ -39,8 +42,10 @@ WEIGHT_EMAIL = "weight@patient.example"
 WRITER_EMAIL = "writer@patient.example"
 CRISIS_EMAIL = "crisis@patient.example"
 CHANGED_EMAIL = "changed@patient.example"  # shares with the demo clinician, then takes an answer back
+UNVERIFIED_EMAIL = "unconfirmed@patient.example"  # has not opened the emailed link yet
 OWN_ACCOUNTS = [
     NEW_PATIENT_EMAIL,
+    UNVERIFIED_EMAIL,
     NO_JS_EMAIL,
     KEYBOARD_EMAIL,
     WEIGHT_EMAIL,
@@ -51,6 +56,7 @@ OWN_ACCOUNTS = [
 ROLE_EMAILS = {
     "patient": PATIENT_EMAIL,
     "new_patient": NEW_PATIENT_EMAIL,
+    "unverified": UNVERIFIED_EMAIL,
     "writer": WRITER_EMAIL,
     "can_get_pregnant": PREGNANCY_EMAIL,
     "clinician": CLINICIAN_EMAIL,
@@ -78,7 +84,16 @@ class Site:
             "pregnancy_patient_id": str(self.ids[PREGNANCY_EMAIL]),
             "yesterday": (self.today() - timedelta(days=1)).isoformat(),
             "closed_day": (self.today() - timedelta(days=30)).isoformat(),
+            **self._links(),
         }
+
+    def _links(self) -> dict[str, str]:
+        """The emailed links of the account that has not confirmed its address (valid until used)."""
+        with self.app.test_request_context():
+            user = db.session.scalar(db.select(User).where(User.email == UNVERIFIED_EMAIL))
+            links = {"reset_token": token_for(user, "reset"), "verify_token": token_for(user, "verify")}
+            db.session.remove()
+            return links
 
 
 def context_options(size: tuple[int, int], **extra) -> dict:
