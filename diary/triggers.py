@@ -18,7 +18,8 @@ drops the old one, and its triggers go with it, silently. After the batch block,
 It is harmless where nothing was dropped (PostgreSQL's ALTER TABLE keeps triggers): it drops what is there
 and creates it again, so it is right on both dialects. A new table of patient rows (with a `patient_id`
 column) gets its triggers with `create_data_version_triggers(op, "new_table")`, and goes into
-DATA_VERSION_TABLES here and into the expected list of tests/test_triggers.py. The append-only tables
+LATER_PATIENT_TABLES here (never into TABLES_0003, which migration 0003 loops over) and into the expected
+list of tests/test_triggers.py. The append-only tables
 (audit_events, safety_alerts) have their own guard triggers, made by migrations 0001 and 0004: a rebuild of
 those tables must recreate them too. tests/test_triggers.py lists every trigger after `upgrade` on both
 databases.
@@ -41,7 +42,11 @@ PATIENT_TABLES = (
 )
 # course_revisions belong to a patient through their course.
 REVISION_TABLE = "course_revisions"
-DATA_VERSION_TABLES = (*PATIENT_TABLES, REVISION_TABLE)
+# The tables migration 0003 gave triggers, frozen: 0003 loops over them, before any later table exists.
+TABLES_0003 = (*PATIENT_TABLES, REVISION_TABLE)
+# Tables made later, each by its own migration with create_data_version_triggers (0006: change requests).
+LATER_PATIENT_TABLES = ("course_change_requests",)
+DATA_VERSION_TABLES = (*TABLES_0003, *LATER_PATIENT_TABLES)
 SQLITE_EVENTS = ("insert", "update", "delete")
 
 

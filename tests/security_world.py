@@ -3,7 +3,7 @@
 Patient D has not confirmed the address: the world holds D's emailed links (reset, verification).
 Patient A shares with clinician A and has something in every table (an entry whose notes are an XSS payload,
 an edited day, a course, a check-in, a pregnancy test, an appointment, safety events, one flag handled by
-clinician A today). Patient B has an entry
+clinician A today, an open course change request). Patient C has a change request too. Patient B has an entry
 of their own and shares with nobody. Patient C shares with the other clinician, so there is a share that
 belongs to neither A nor B. Each role has its own signed-in client.
 """
@@ -20,6 +20,7 @@ from diary.extensions import db
 from diary.models import (
     Appointment,
     Checkin,
+    CourseChangeRequest,
     Entry,
     EntryRevision,
     FlagAck,
@@ -45,6 +46,8 @@ class World:
     code_a: str
     share_a: int
     share_c: int
+    request_a: int = 0  # patient A's open course change request
+    request_c: int = 0  # patient C's, for clinician X
     # Emailed links of patient D, who has not confirmed the address yet (and has no client of its own).
     reset_token: str = ""
     verify_token: str = ""
@@ -82,12 +85,16 @@ def build_world(app: Flask, make_patient, make_clinician, make_course) -> World:
         db.session.add(
             FlagAck(patient_id=a, clinician_id=doc_a, rule="hearing", day=today(), action="other", note=XSS)
         )
+        request_a = CourseChangeRequest(patient_id=a, dose_mg=60, message=XSS, status="open")
+        request_c = CourseChangeRequest(patient_id=c, weight_kg=70, message="", status="open")
+        db.session.add_all([request_a, request_c])
         db.session.commit()
         share_ids = share_a.id, share_c.id
+        request_ids = request_a.id, request_c.id
         patient_d = db.session.get(User, d)
         with app.test_request_context():
             tokens = token_for(patient_d, "reset"), token_for(patient_d, "verify")
-    world = World(app, a, b, c, doc_a, doc_x, code_a, *share_ids, *tokens)
+    world = World(app, a, b, c, doc_a, doc_x, code_a, *share_ids, *request_ids, *tokens)
     world.clients["anonymous"] = app.test_client()
     for role, email in [
         ("patient_a", "a@example.com"),

@@ -48,8 +48,11 @@ EXPECTED = {
     "auth.resend_verification": {"POST": (LOGIN, to("/sharing"), to("/sharing"), 404, 404)},  # A, B confirmed
     "care.add_pregnancy_test": {"POST": (LOGIN, 422, 404, 404, 404)},  # B has no course
     "care.checkin":           {"GET": (LOGIN, 200, 200, 404, 404), "POST": (LOGIN, 422, 422, 404, 404)},
-    "care.course":            {"GET": (LOGIN, 200, 200, 404, 404), "POST": (LOGIN, 422, 422, 404, 404)},
+    "care.course":            {"GET": (LOGIN, 200, 200, 404, 404), "POST": (LOGIN, 403, 422, 404, 404)},  # A shares: the clinic's course  # noqa: E501
+    "care.request_change":    {"POST": (LOGIN, 422, 404, 404, 404)},  # B shares with nobody: edits the course
     "care.progress":          {"GET": (LOGIN, 200, 200, 404, 404)},
+    "clinic.edit_course":     {"GET": (LOGIN, 404, 404, 200, 404), "POST": (LOGIN, 404, 404, 422, 404)},
+    "clinic.decide_change_request": {"POST": (LOGIN, 404, 404, 400, 404)},
     "clinic.new_appointment": {"GET": (LOGIN, 404, 404, 200, 404), "POST": (LOGIN, 404, 404, 422, 404)},
     "clinic.patient_list":    {"GET": (LOGIN, 404, 404, 200, 200)},
     "clinic.review":          {"GET": (LOGIN, 404, 404, 200, 404)},
@@ -75,6 +78,7 @@ EXPECTED = {
 PARAMS = {
     "patient_id": lambda w: w.a,
     "share_id": lambda w: w.share_a,
+    "request_id": lambda w: w.request_a,
     "day": lambda w: yesterday().isoformat(),
     "name": lambda w: "mood",
     "filename": lambda w: "css/app.css",
@@ -93,6 +97,7 @@ QUERY = {
 FORGED = {
     "patient_id": lambda w: [w.b, 10**6],
     "share_id": lambda w: [w.share_c, 10**6],
+    "request_id": lambda w: [w.request_c, 10**6],
 }
 # POST as the owner last: it may change what the others would see.
 POST_ORDER = ("anonymous", "patient_b", "clinician_x", "clinician_a", "patient_a")

@@ -1,5 +1,7 @@
 """Recording an appointment: labs, a dose change kept as course history, a pregnancy test; bad input."""
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -85,3 +87,36 @@ def test_another_clinician_cannot_record_for_the_patient(app, visit, make_clinic
     login(other, "other@example.com")
     assert other.get(url).status_code == 404
     assert post(other, url, {"day": today().isoformat()}).status_code == 404
+
+
+def test_the_form_opens_with_the_course_weight_and_dose_and_saving_them_unchanged_revises_nothing(app, visit):
+    client, url = visit
+    page = client.get(url).get_data(as_text=True)
+    assert re.search(r'name="weight_kg"[^>]*value="60(\.0)?"', page)
+    assert re.search(r'name="new_dose_mg"[^>]*value="40(\.0)?"', page)
+    assert (
+        post(client, url, {"day": today().isoformat(), "weight_kg": "60", "new_dose_mg": "40"}).status_code
+        == 302
+    )
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(CourseRevision)) == 1
+
+
+def test_every_error_shows_at_once_with_a_linked_summary_at_the_top(app, visit):
+    client, url = visit
+    data = {"day": Day(3), "weight_kg": "500", "triglycerides": "50000", "pregnancy_test_day": Day(2)}
+    data["pregnancy_test_result"] = "negative"
+    response = post(client, url, {name: str(value) for name, value in data.items()})
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 422
+    start = page.index('class="error-summary"')
+    summary = page[start : page.index("</ul>", start)]
+    for anchor, message in [
+        ("#day", "cannot be in the future"),
+        ("#weight_kg", "20 to 300"),
+        ("#triglycerides", "10 to 10000"),
+        ("#pregnancy_test_day", "cannot be in the future"),
+    ]:
+        assert f'href="{anchor}"' in summary and message in summary, anchor
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Appointment)) == 0

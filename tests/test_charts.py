@@ -26,7 +26,7 @@ from diary.charts import (
     image_size,
     render,
 )
-from diary.charts.style import OKABE_ITO
+from diary.charts.style import INK, MID_TONE, MUTED, NO_ENTRY, OKABE_ITO, PAGE_BACKGROUNDS
 from diary.clinical.records import CheckinRecord, DayRecord, LabRecord
 from diary.clinical.thresholds import (
     CUMULATIVE_BAND_MG_PER_KG,
@@ -99,11 +99,12 @@ def test_every_chart_is_a_png_of_its_advertised_size(name):
     assert 5_000 < len(png) < 120_000
 
 
-def test_the_png_is_an_opaque_palette_image_on_white():
-    """Opaque: a transparency chunk makes PDF and image libraries warn; white: the page's own background."""
+def test_the_png_is_a_palette_image_on_a_transparent_background():
+    """Transparent: the page's own background shows through, light or dark (the report prints it on white
+    paper without a warning: warnings are errors here)."""
     image = Image.open(io.BytesIO(render("dryness", full_data())))
-    assert image.mode == "P" and "transparency" not in image.info
-    assert image.convert("RGB").getpixel((2, 2)) == (255, 255, 255)
+    assert image.mode == "P"
+    assert image.convert("RGBA").getpixel((2, 2))[3] == 0
 
 
 def test_charts_are_sized_for_a_phone_and_a_clinic_monitor():
@@ -216,6 +217,17 @@ def test_dose_chart_shows_the_target_band_and_the_projection_to_the_target():
     assert figure.axes[0].get_xlim()[1] > end_x  # the axis reaches past the projected end
 
 
+def test_the_cumulative_dose_is_a_continuous_step_over_unlogged_days():
+    data = full_data()  # days 10-12 not logged
+    line = the_line(build_figure("dose", data), "dose")
+    totals = list(line.get_ydata())
+    first, last = day(1).toordinal(), day(30).toordinal()
+    gap = [totals[d.toordinal() - START.toordinal()] for d in (day(9), day(10), day(11), day(12), day(13))]
+    assert gap[0] == gap[1] == gap[2] == gap[3] < gap[4]  # level over the gap, up on the next dose
+    assert not np.isnan([totals[o - START.toordinal()] for o in range(first, last + 1)]).any()
+    assert line.get_drawstyle() == "steps-post"
+
+
 def test_lab_chart_draws_threshold_lines_and_the_critical_one_when_it_matters():
     def lines(labs):
         figure = build_figure("labs", ChartData(START, END, labs=labs))
@@ -315,8 +327,25 @@ def test_dryness_table_has_one_row_per_logged_day():
 # --- Colours ------------------------------------------------------------------------------------------------
 
 
-def test_the_palette_is_okabe_ito():
-    assert set(COLOURS.values()) <= set(OKABE_ITO.values())
+def _luminance(colour: str) -> float:
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(colour.lstrip("#")[i : i + 2], 16) / 255) for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_palette_is_okabe_ito_hues_readable_on_the_light_and_the_dark_page():
+    assert set(COLOURS.values()) <= set(MID_TONE.values())
+    assert MID_TONE.keys() == OKABE_ITO.keys()
+    for colour in {*COLOURS.values(), INK, MUTED, NO_ENTRY}:
+        for theme, background in PAGE_BACKGROUNDS.items():
+            assert _contrast(colour, background) >= 3, (colour, theme)
 
 
 def _colour(artist) -> str:

@@ -191,24 +191,48 @@ def test_patient_sees_own_charts_on_progress_and_nobody_elses(app, world, make_p
     assert clinician.get(urls[0]).status_code == 404
 
 
-def test_visit_report_is_a_one_page_pdf_with_name_and_cumulative_dose(app, world):
-    ann, clinician, _patient = world
+def test_visit_report_holds_page_one_all_six_charts_the_phq9_items_and_the_notes(app, world, renders):
+    ann, clinician, patient = world
     with app.app_context():
-        from diary.models import User
+        from diary.models import Appointment, Checkin, User
 
         db.session.get(User, ann).name = "Ann Example"
+        db.session.add(
+            Appointment(patient_id=ann, day=today() - timedelta(days=3), triglycerides=620, alt=30)
+        )
+        answers = {f"q{n}": n % 4 for n in range(1, 10)}
+        db.session.add(Checkin(patient_id=ann, day=today() - timedelta(days=2), **answers))
+        db.session.scalar(db.select(Entry).where(Entry.day == today())).notes = "Lips bleeding this morning"
         db.session.commit()
+    review = clinician.get(f"/clinic/patients/{ann}?days=30").get_data(as_text=True)
+    for url in chart_urls(review):  # the review drew the six charts already
+        assert clinician.get(url).status_code == 200
+    drawn = renders()
     response = clinician.get(f"/clinic/patients/{ann}/report.pdf?days=30")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.headers["Cache-Control"] == "private, no-store"
+    assert renders() == drawn, "the report drew a chart the cache already held"
     pdf = response.data
     assert pdf.startswith(b"%PDF")
-    pages = re.findall(rb"/Type\s*/Page[^s]", pdf)
-    assert len(pages) == 1
-    text = _pdf_text(pdf)
-    assert "Ann Example" in text
-    assert "6.7 of 135 mg/kg" in text  # 10 doses of 40 mg at 60 kg
+    pages = _pdf_pages(pdf)
+    first = " ".join(pages[0].split())
+    assert "Ann Example" in first
+    assert "6.7 of 135 mg/kg" in first  # 10 doses of 40 mg at 60 kg
+    assert "Needs attention" in first and "Summary" in first
+    assert "TG mg/dL" in first and "620 HIGH" in first  # labs with units and their flag
+    rest = " ".join(" ".join(pages[1:]).split())
+    assert len(re.findall(rb"/Subtype\s*/Image", pdf)) >= 6  # all six charts
+    for title in ("Dryness", "Time in direct sun", "Mood", "Skin", "Cumulative dose", "Blood tests"):
+        assert title in rest, title
+    assert "PHQ-9 items" in rest and "Little interest or pleasure in doing things" in rest
+    assert "Several days (1)" in rest and "Nearly every day (3)" in rest  # each item's answer
+    assert "Lips bleeding this morning" in rest
+
+
+def _pdf_pages(pdf: bytes) -> list[str]:
+    """The report's text page by page (pdftotext separates pages with a form feed)."""
+    return _pdf_text(pdf).split("\f")
 
 
 def _pdf_text(pdf: bytes) -> str:

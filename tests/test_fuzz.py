@@ -24,7 +24,7 @@ FUZZ = settings(
 )
 
 # name: (role, page showing the form, the form's action); {a} is patient A's id, {day} an editable day,
-# {reset} and {verify} patient D's emailed links.
+# {reset} and {verify} patient D's emailed links, {r} patient A's open course change request.
 FORMS = {
     "register": ("anonymous", "/register", "/register"),
     "login": ("anonymous", "/login", "/login"),
@@ -33,7 +33,8 @@ FORMS = {
     "verify_email": ("anonymous", "/verify/{verify}", "/verify/{verify}"),
     "today": ("patient_a", "/today", "/today"),
     "day": ("patient_a", "/day/{day}", "/day/{day}"),
-    "course": ("patient_a", "/course", "/course"),
+    "course": ("patient_b", "/course", "/course"),  # B shares with nobody: the patient edits the course
+    "course_change_request": ("patient_a", "/course", "/course/change-requests"),  # A shares: asks instead
     "pregnancy_test": ("patient_a", "/course", "/course/pregnancy-tests"),
     "checkin": ("patient_a", "/checkin", "/checkin"),
     "sharing": ("patient_b", "/sharing", "/sharing"),
@@ -42,13 +43,19 @@ FORMS = {
         "/clinic/patients/{a}/appointments/new",
         "/clinic/patients/{a}/appointments/new",
     ),
+    "clinic_course": ("clinician_a", "/clinic/patients/{a}/course", "/clinic/patients/{a}/course"),
+    "change_request_decision": (
+        "clinician_a",
+        "/clinic/patients/{a}/course",
+        "/clinic/patients/{a}/change-requests/{r}",
+    ),
     "acknowledge_flag": ("clinician_a", "/clinic/patients/{a}", "/clinic/patients/{a}/flags/acknowledge"),
     "undo_flag_ack": ("clinician_a", "/clinic/patients/{a}", "/clinic/patients/{a}/flags/undo"),
     "password": ("patient_b", "/account", "/account"),
     "delete_account": ("patient_b", "/account", "/account/delete"),
 }
 # Query-string parameters pages read; every GET page is tried with each.
-QUERY_PARAMS = ("page", "days", "window", "next", "from", "to", "chart")
+QUERY_PARAMS = ("page", "days", "window", "next", "from", "to", "chart", "filter")
 
 NASTY = [
     "", " ", "0", "-1", "1e309", "NaN", "-Infinity", "0x10", "1_000", "٣", "²",
@@ -122,6 +129,7 @@ def test_fuzzing_a_form_never_fails_and_a_rejection_changes_nothing(world, form)
         "day": yesterday().isoformat(),
         "reset": world.reset_token,
         "verify": world.verify_token,
+        "r": world.request_a,
     }
     role, page, action = (part.format(**values) for part in FORMS[form])
     client = world.client(role)
@@ -214,7 +222,7 @@ FINDINGS = [
     ),  # date underflow re-showing the form
     ("patient_a", "/day/0001-01-01", {"sunburn": "none"}, 422),
     ("patient_a", "/course/pregnancy-tests", {"test_day": "0", "result": "negative"}, 422),  # None > date
-    ("patient_a", "/course", {"start_date": "2024-01-01"}, 422),  # a float default asked is_finite()
+    ("patient_b", "/course", {"start_date": "2024-01-01"}, 422),  # a float default asked is_finite()
     ("patient_a", f"/sharing/{2**63}/stop", {}, 404),  # SQLite cannot bind the id
     (
         "clinician_a",

@@ -47,9 +47,10 @@ def test_days_that_only_look_like_digits_are_a_missing_page(
         ("patient", "/today", {"day": "TODAY", "sunburn": "none", "new_spots": LONG_NUMBER}),
         ("patient", "/today", {"day": "TODAY", "sunburn": "none", "dose_mg": "-" + LONG_NUMBER}),
         ("patient", "/today", {"day": "TODAY", "sunburn": "none", "dose_mg": LONG_NUMBER + ".5"}),
-        ("patient", "/course", {"start_date": "YESTERDAY", "weight_kg": LONG_NUMBER, "daily_dose_mg": "40"}),
-        ("patient", "/course", {"start_date": "YESTERDAY", "weight_kg": "60", "daily_dose_mg": LONG_NUMBER}),
-        ("patient", "/course", {"start_date": "YESTERDAY", "target_mg_per_kg": LONG_NUMBER}),
+        # The course form, as the clinician edits it while the patient shares (the patient's own is the same).
+        ("clinician", "/clinic/patients/PATIENT/course", {"start_date": "YESTERDAY", "weight_kg": LONG_NUMBER, "daily_dose_mg": "40"}),  # noqa: E501
+        ("clinician", "/clinic/patients/PATIENT/course", {"start_date": "YESTERDAY", "weight_kg": "60", "daily_dose_mg": LONG_NUMBER}),  # noqa: E501
+        ("clinician", "/clinic/patients/PATIENT/course", {"start_date": "YESTERDAY", "target_mg_per_kg": LONG_NUMBER}),  # noqa: E501
         ("clinician", "/clinic/patients/PATIENT/appointments/new", {"day": "YESTERDAY", "alt": LONG_NUMBER}),
         ("clinician", "/clinic/patients/PATIENT/appointments/new", {"day": "YESTERDAY", "weight_kg": "-1" + LONG_NUMBER}),  # noqa: E501
     ],

@@ -195,9 +195,10 @@ def _row_of(html: str, patient_id: int) -> str:
 CHANGES = {
     "entry saved": lambda c, ann: save(c["ann"], mood="6"),
     "check-in": lambda c, ann: post(c["ann"], "/checkin", {f"q{n}": "2" for n in range(1, 10)}),
+    # Shared, the course is the clinic's: the clinician changes it.
     "course changed": lambda c, ann: post(
-        c["ann"],
-        "/course",
+        c["doc"],
+        f"/clinic/patients/{ann}/course",
         {
             "start_date": ago(40).isoformat(),
             "weight_kg": "60",

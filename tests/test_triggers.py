@@ -23,6 +23,7 @@ DATA_VERSION_TABLES = [
     "safety_alerts",
     "flag_acks",
     "course_revisions",
+    "course_change_requests",
 ]
 # Append-only: the audit log (migration 0001) and the safety events while the account exists (0004).
 GUARDS = {

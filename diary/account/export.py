@@ -20,6 +20,7 @@ from diary.models import (
     AuditEvent,
     Checkin,
     Course,
+    CourseChangeRequest,
     CourseRevision,
     Entry,
     EntryRevision,
@@ -34,7 +35,12 @@ VERSION = 1
 # Keys that only make sense inside this database.
 INTERNAL = frozenset({"id", "patient_id", "entry_id", "course_id", "session_token", "password_hash"})
 # Columns naming a person by id: shown as "you" or "clinician" instead.
-WHO_COLUMNS = {"changed_by_id": "changed_by", "recorded_by_id": "recorded_by", "clinician_id": "clinician"}
+WHO_COLUMNS = {
+    "changed_by_id": "changed_by",
+    "recorded_by_id": "recorded_by",
+    "clinician_id": "clinician",
+    "decided_by_id": "decided_by",
+}
 NOT_EXPORTED = {
     "chart_images": "a cache drawn from the entries, which are exported",
     "flag_acks": "the clinician's own triage notes, not something the patient entered",
@@ -88,6 +94,11 @@ def patient_records(patient: User) -> dict[str, list[dict[str, Any]]]:
         .order_by(CourseRevision.effective_on, CourseRevision.id)
     )
     checkins = rows(select(Checkin).where(Checkin.patient_id == pid).order_by(Checkin.day, Checkin.id))
+    requests = rows(
+        select(CourseChangeRequest)
+        .where(CourseChangeRequest.patient_id == pid)
+        .order_by(CourseChangeRequest.created_at, CourseChangeRequest.id)
+    )
     tests = rows(select(PregnancyTest).where(PregnancyTest.patient_id == pid).order_by(PregnancyTest.day))
     appointments = rows(
         select(Appointment).where(Appointment.patient_id == pid).order_by(Appointment.day, Appointment.id)
@@ -115,6 +126,7 @@ def patient_records(patient: User) -> dict[str, list[dict[str, Any]]]:
         "entry_revisions": [_row(revision, patient, day=plain(day)) for revision, day in revisions],
         "course": [_row(course, patient) for course in courses],
         "course_revisions": [_row(revision, patient) for revision in course_revisions],
+        "course_change_requests": [_row(request, patient) for request in requests],
         "checkins": [_row(checkin, patient) for checkin in checkins],
         "pregnancy_tests": [_row(test, patient) for test in tests],
         "appointments": [_row(appointment, patient) for appointment in appointments],

@@ -7,13 +7,14 @@ from flask_login import current_user
 
 from diary.access import patient_required
 from diary.care import bp
-from diary.care.forms import CheckinForm, CourseForm, PregnancyTestForm
+from diary.care.forms import ChangeRequestForm, CheckinForm, PregnancyTestForm
 from diary.clinical import phq9
 from diary.clinical.contraception import method_label
 from diary.clinical.days import local_today
 from diary.clinical.dose import dose_summary, last_dose_day
 from diary.clinical.records import PregnancyTestRecord
 from diary.clinical.reminders import after_course, pregnancy_status
+from diary.course_form import CourseForm
 from diary.extensions import db
 from diary.records.charts import chart_views, progress_window
 from diary.records.course import (
@@ -28,6 +29,7 @@ from diary.records.course import (
 )
 from diary.records.loading import load_patient_data
 from diary.records.panel import today_panel
+from diary.records.requests import course_is_shared, requests_of, send_request
 
 
 def _today() -> date:
@@ -37,25 +39,60 @@ def _today() -> date:
 # --- Course -------------------------------------------------------------------------------------------------
 
 
+SHARED_REFUSAL = (
+    "Your course is kept by your dermatologist while you share your diary: nothing was changed. "
+    "Send them a change request below."
+)
+
+
 @bp.route("/course", methods=["GET", "POST"])
 @patient_required
 def course():
     today = _today()
     current = course_of(current_user)
     revisions = revisions_of(current) if current else []
+    if course_is_shared(current_user):
+        # The clinic's course: read-only here; a change goes to the clinician as a request.
+        refused = request.method == "POST"
+        page = _course_page(
+            today,
+            current,
+            revisions,
+            None,
+            None,
+            request_form=ChangeRequestForm(formdata=None),
+            refusal=SHARED_REFUSAL if refused else None,
+        )
+        return page, 403 if refused else 200
     form = CourseForm(obj=current) if request.method == "GET" else CourseForm()
+    earliest = latest_change_day(revisions) if current else None
     if request.method == "GET" and current is not None:
-        form.effective_on.data = max(today, current.start_date, latest_change_day(revisions))
-    if form.validate_on_submit():
-        effective_on = form.check_dates(today, latest_change_day(revisions) if current else None)
-        values_ok = form.check_values()  # weight unit, birth control, an unusual dose confirmed
-        if effective_on is not None and values_ok:
-            save_course(current_user, current, form.course_values(), effective_on, today)
-            db.session.commit()
-            flash("Your course is saved." if current else "Your course is set up.", "success")
-            return redirect(url_for("care.course"))
+        form.prefill_change_day(today, current.start_date, earliest)
+    effective_on = form.submitted_change(today, earliest)
+    if effective_on is not None:
+        save_course(current_user, current, form.course_values(), effective_on, today)
+        db.session.commit()
+        flash("Your course is saved." if current else "Your course is set up.", "success")
+        return redirect(url_for("care.course"))
     status = 422 if request.method == "POST" else 200
     return _course_page(today, current, revisions, form, None), status
+
+
+@bp.post("/course/change-requests", endpoint="request_change")
+@patient_required
+def request_change():
+    """A shared patient asks the clinic to change the course (404 while the patient edits it themselves)."""
+    if not course_is_shared(current_user):
+        abort(404)
+    form = ChangeRequestForm()
+    if form.validate_on_submit() and form.check_something_asked():
+        send_request(current_user, form.dose_mg.data, form.weight_kg.data, form.message.data or "")
+        db.session.commit()
+        flash("Your request is sent to your dermatologist.", "success")
+        return redirect(url_for("care.course") + "#requests")
+    current = course_of(current_user)
+    revisions = revisions_of(current) if current else []
+    return _course_page(_today(), current, revisions, None, None, request_form=form), 422
 
 
 @bp.post("/course/pregnancy-tests", endpoint="add_pregnancy_test")
@@ -73,10 +110,24 @@ def pregnancy_test():
         flash("Your pregnancy test is saved.", "success")
         return redirect(url_for("care.course") + "#pregnancy")
     revisions = revisions_of(current)
-    return _course_page(today, current, revisions, CourseForm(formdata=None, obj=current), test_form), 422
+    if course_is_shared(current_user):
+        page_form, request_form = None, ChangeRequestForm(formdata=None)
+    else:
+        page_form, request_form = CourseForm(formdata=None, obj=current), None
+    return _course_page(today, current, revisions, page_form, test_form, request_form=request_form), 422
 
 
-def _course_page(today, current, revisions, form: CourseForm, test_form: PregnancyTestForm | None):
+def _course_page(
+    today,
+    current,
+    revisions,
+    form: CourseForm | None,
+    test_form: PregnancyTestForm | None,
+    request_form: ChangeRequestForm | None = None,
+    refusal: str | None = None,
+):
+    """The course page: the patient's form (unshared), or the course read-only with a change request form
+    and the requests sent (`form` None, `request_form` given: shared)."""
     pregnant = current is not None and current.can_get_pregnant
     tests = pregnancy_tests_of(current_user) if pregnant else []
     if pregnant and test_form is None:
@@ -84,7 +135,8 @@ def _course_page(today, current, revisions, form: CourseForm, test_form: Pregnan
         test_form.test_day.data = today
     # Birth-control fields show when the patient can get pregnant, or before they have said (setting up, where
     # CSS hides them until the box is ticked), or when the box was just ticked on a form shown again.
-    show_contraception = current is None or pregnant or bool(form.can_get_pregnant.data)
+    ticked = form is not None and bool(form.can_get_pregnant.data)
+    show_contraception = form is not None and (current is None or pregnant or ticked)
     # After the course and what to avoid, from the /today panel.
     panel = today_panel(current_user, today) if current is not None else None
     methods = (current.contraception_primary, current.contraception_secondary) if pregnant else ()
@@ -95,6 +147,9 @@ def _course_page(today, current, revisions, form: CourseForm, test_form: Pregnan
         course=current,
         revisions=revisions,
         form=form,
+        request_form=request_form,
+        requests=requests_of(current_user) if request_form is not None else [],
+        refusal=refusal,
         today=today,
         started=current is not None and current.start_date <= today,
         show_contraception=show_contraception,
@@ -115,7 +170,12 @@ HISTORY_LIMIT = 24
 @patient_required
 def checkin():
     today = _today()
-    form = CheckinForm()
+    if request.method == "GET":
+        # Re-done the same day: it opens with the answers given earlier today (saving replaces them).
+        latest = checkins_of(current_user, limit=1)
+        form = CheckinForm(obj=latest[0] if latest and latest[0].day == today else None)
+    else:
+        form = CheckinForm()
     if form.validate_on_submit():
         answers = form.answers()
         saved, responses = save_checkin(current_user, today, answers, form.difficulty.data)

@@ -36,15 +36,26 @@ def _dose_points(data: ChartData) -> list[tuple[date, float]]:
     return sorted({day: float(value) for day, value in data.dose_points if value is not None}.items())
 
 
+def carried_forward(grid: DayGrid, points: list[tuple[date, float]]) -> np.ndarray:
+    """The running total on every day from the first dose to the last: a day without a dose keeps the total
+    of the day before (NaN before the first dose and after the last)."""
+    totals = np.full(grid.size, np.nan)
+    for day, value in points:
+        totals[grid.index(day)] = value
+    first, last = grid.index(points[0][0]), grid.index(points[-1][0])
+    for i in range(first + 1, last + 1):
+        if np.isnan(totals[i]):
+            totals[i] = totals[i - 1]
+    return totals
+
+
 def dose_figure(data: ChartData) -> Figure:
     points = _dose_points(data)
     if not points:
         return style.empty_figure(NO_DOSES)
     ends = [day for day, _ in points] + ([data.projected_end] if data.projected_end else [])
     grid = _span(data, ends)
-    cumulative = np.full(grid.size, np.nan)
-    for day, value in points:
-        cumulative[grid.index(day)] = value
+    cumulative = carried_forward(grid, points)
     figure, (ax,) = style.new_figure()
     ax.axhspan(
         BAND_LOW,
@@ -54,7 +65,8 @@ def dose_figure(data: ChartData) -> Figure:
         gid="band",
         label=f"{BAND_LOW:.0f}–{BAND_HIGH:.0f} band",
     )
-    style.line(ax, grid, cumulative, "dose", "Cumulative")
+    # A step: the total stays level over unlogged days and rises on each day with a dose (no gaps).
+    style.line(ax, grid, cumulative, "dose", "Cumulative", drawstyle="steps-post")
     target = data.target_mg_per_kg
     if target:
         ax.axhline(target, color=style.COLOURS["target"], linewidth=2, dashes=(6, 3), gid="target")

@@ -34,7 +34,22 @@ OKABE_ITO = {
     "vermillion": "#D55E00",
     "reddish_purple": "#CC79A7",
 }
-_O = OKABE_ITO
+# The charts have a transparent background, so the page's own shows through in the light and the dark theme:
+# every colour that carries meaning is a mid-tone with contrast ≥ 3:1 on both (WCAG 1.4.11, graphical
+# objects). Okabe–Ito's hues, the three light ones darkened in linear light to the same luminance (≈ 0.22).
+MID_TONE = {
+    **OKABE_ITO,
+    "orange": "#AD7700",
+    "sky_blue": "#4088B2",
+    "reddish_purple": "#B46A93",
+}
+PAGE_BACKGROUNDS = {
+    "light": "#fbfbf9",
+    "light_card": "#ffffff",
+    "dark": "#121617",
+    "dark_card": "#1b2123",
+}  # static/css/app.css
+_O = MID_TONE
 # One measure, one colour, on every chart and page (pages import this for keys and summary tables).
 # Colours repeat only across charts that never show the two measures together.
 COLOURS = {
@@ -56,13 +71,14 @@ COLOURS = {
     "alt": _O["blue"],
     "ast": _O["orange"],
 }
-INK = "#1f2328"  # text and axes: the page's text colour
-MUTED = "#59636e"  # threshold lines and their labels (AA contrast on white)
-GRID = "#d8dee4"
-NO_ENTRY = "#8c959f"
-BAND_FILL = "#e6f4ef"  # the 120–150 mg/kg band: a tint of bluish green
-# PHQ-9 bands, minimal … severe: white to a warm tint, darker as the score is worse.
-PHQ9_BAND_FILLS = ("#ffffff", "#fdf6e3", "#fbead0", "#f8dcc0", "#f5cdb0")
+INK = "#787f87"  # text and axes: a mid grey, ≥ 3:1 on both themes (large text: 18 pt)
+MUTED = "#7a828a"  # threshold lines and their labels
+GRID = (0.47, 0.5, 0.53, 0.3)  # faint on either theme: a translucent grey
+NO_ENTRY = "#80878f"
+BAND_FILL = (0.0, 0.62, 0.45, 0.18)  # the 120–150 mg/kg band: translucent bluish green
+# PHQ-9 bands, minimal … severe: translucent vermillion, stronger as the score is worse.
+PHQ9_BAND_FILLS = tuple((0.835, 0.369, 0.0, alpha) for alpha in (0.0, 0.07, 0.14, 0.21, 0.28))
+TRANSPARENT = (1.0, 1.0, 1.0, 0.0)
 
 DPI = 100
 WIDTH_IN = 8.0
@@ -81,7 +97,7 @@ def new_figure(
 ) -> tuple[Figure, list[Axes]]:
     """A figure of the house size with `panels` stacked axes sharing the x axis (dates under the last)."""
     height = HEIGHT_IN[panels]
-    figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI, facecolor="white")
+    figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI, facecolor=TRANSPARENT)
     width_px, height_px = WIDTH_IN * DPI, height * DPI
     ratios = ratios or (1.0,) * panels
     top_margin = _TOP + _LEGEND_ROW * legend_rows
@@ -106,7 +122,7 @@ def new_figure(
 
 
 def _style(ax: Axes) -> None:
-    ax.set_facecolor("white")
+    ax.set_facecolor(TRANSPARENT)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     for side in ("left", "bottom"):
@@ -326,29 +342,22 @@ def threshold(ax: Axes, y: float, text: str, dashes: tuple[float, float] = (6, 3
 
 def empty_figure(message: str) -> Figure:
     """A chart-sized image saying there is nothing to draw (never an exception)."""
-    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN[1]), dpi=DPI, facecolor="white")
+    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN[1]), dpi=DPI, facecolor=TRANSPARENT)
     figure.text(0.5, 0.5, message, ha="center", va="center", fontsize=FONT + 2, color=MUTED, gid="empty")
     return figure
 
 
 def png(figure: Figure) -> bytes:
-    """Draw with Agg and encode a palette PNG: about 40 % of the bytes of Agg's RGBA PNG, and faster.
+    """Draw with Agg and encode a palette PNG with an alpha channel in its palette: about half the bytes of
+    Agg's RGBA PNG, and faster.
 
-    The charts are a handful of flat colours plus their anti-aliased edges; 256 adaptive colours keep them
-    visually identical.
+    The charts are a handful of flat colours plus their anti-aliased edges on a transparent background; 256
+    adaptive colours (alpha included) keep them visually identical.
     """
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    # RGB first: a palette quantized from RGBA carries a transparency chunk that PDF and image libraries
-    # warn about, and these charts are opaque.
-    image = image.convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-    # The octree averages white into (254, 254, 254); put the background back to the page's white.
-    palette = image.getpalette()
-    for i in range(0, len(palette), 3):
-        if min(palette[i : i + 3]) >= 250:
-            palette[i : i + 3] = (255, 255, 255)
-    image.putpalette(palette)
+    image = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=6)
     return out.getvalue()

@@ -98,7 +98,7 @@ def sun_figure(data: ChartData) -> Figure:
     top = ax.get_ylim()[1]
     mild = grid.flags(entries, lambda entry: entry.sunburn == "mild")
     severe = grid.flags(entries, lambda entry: entry.sunburn == "severe")
-    style.events(ax, grid, mild, top * 0.95, "sunburn", "Mild sunburn", markerfacecolor="white", mew=2.5)
+    style.events(ax, grid, mild, top * 0.95, "sunburn", "Mild sunburn", markerfacecolor="none", mew=2.5)
     style.events(ax, grid, severe, top * 0.95, "sunburn", "Severe sunburn")
     style.no_entry_rug(ax, grid, ~grid.flags(entries, lambda _: True))
     style.day_axis(ax, grid.first, grid.last)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("clinic", __name__, url_prefix="/clinic")
 
-from diary.clinic import views  # noqa: E402,F401
+from diary.clinic import course, views  # noqa: E402,F401

@@ -17,7 +17,7 @@ def record_appointment(
     triglycerides at the critical level and a positive pregnancy test are also safety events."""
     appointment = Appointment(patient_id=patient.id, clinician_id=clinician.id, **values)
     db.session.add(appointment)
-    if course is not None and (values["new_dose_mg"] is not None or values["weight_kg"] is not None):
+    if course is not None and _changes_course(course, values):
         _revise_course(course, values, clinician)
     if pregnancy is not None:
         add_pregnancy_test(patient, *pregnancy, recorded_by=clinician)
@@ -27,6 +27,14 @@ def record_appointment(
     db.session.flush()
     audit.record("appointment_create", patient_id=patient.id, detail=f"appointment {appointment.id}")
     return appointment
+
+
+def _changes_course(course: Course, values: dict) -> bool:
+    """Whether the visit's dose or weight differs from the course (the form offers the course's own)."""
+    return any(
+        values[name] is not None and values[name] != getattr(course, column)
+        for name, column in (("new_dose_mg", "daily_dose_mg"), ("weight_kg", "weight_kg"))
+    )
 
 
 def _revise_course(course: Course, values: dict, clinician: User) -> None:

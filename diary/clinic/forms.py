@@ -52,7 +52,7 @@ def lipid_field(name: str) -> FiniteDecimalField:
 class AppointmentForm(FlaskForm):
     day = DateField("Date of the appointment", validators=[InputRequired("Enter the date.")])
     weight_kg = number_field("Weight (kg)", *WEIGHT_KG_ALLOWED, " kg")
-    new_dose_mg = number_field("New daily dose (mg), if it changes", 0, DAILY_DOSE_MAX_MG, " mg")
+    new_dose_mg = number_field("Daily dose (mg)", 0, DAILY_DOSE_MAX_MG, " mg")
     lipid_unit = UnitField(
         "Lipids in",
         [SelectChoice(unit, unit) for unit in LIPID_UNITS],
@@ -151,3 +151,13 @@ class AckForm(FlagKeyForm):
         if not (self.note.data or "").strip():
             self.note.errors = [*self.note.errors, "Write a short note of what was done."]
         return not (self.action.errors or self.note.errors)
+
+
+class DecisionForm(FlaskForm):
+    """Accept or decline a patient's course change request (the request is named by the URL)."""
+
+    decision = RadioField(
+        "Decision",
+        choices=[SelectChoice("accept", "Accept"), SelectChoice("decline", "Decline")],
+        validators=[InputRequired("Choose accept or decline.")],
+    )

@@ -1,50 +1,41 @@
-"""The one-page visit report (PDF, A4): patient, course, cumulative dose, flags, summary, key charts.
+"""The visit report (PDF, A4). Page one is what a visit needs: who, the course line, flags with how they were
+handled, the summary against the previous period, labs with units and flags. Then the six charts (diary/
+clinic/report_pages.py), the PHQ-9 items and the patient's notes of the window.
 
-fpdf2 draws it; the fonts are the DejaVu faces matplotlib already ships, so every character (dashes, ≥, names
-in any Latin script) prints without system fonts.
+fpdf2 draws it (diary/clinic/report_pdf.py).
 """
 
 import io
 from datetime import date
-from pathlib import Path
 
-import matplotlib
-from fpdf import FPDF
-
+from diary.charts import ChartText
+from diary.clinic.report_pages import REPORT_CHARTS, chart_pages, notes_page, phq9_items
+from diary.clinic.report_pdf import ReportPDF
 from diary.clinic.review import Review
+from diary.clinical.labs import lab_mark
 
-FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-REPORT_CHARTS = ("dryness", "mood", "dose", "labs")
+__all__ = ["REPORT_CHARTS", "visit_report_pdf"]
 MAX_FLAG_LINES = 8
 MAX_HANDLED_LINES = 5
-MIN_CHART_HEIGHT = 36.0  # mm: smaller, a chart is too small to read; it goes to a page of its own
-NOTE_CHARS = 160  # a handled flag's note on the page: its start (the review shows it whole)
-PAGE_WIDTH = 190  # mm inside the margins of an A4 page
+MAX_LAB_ROWS = 6
+NOTE_CHARS = 160  # a handled flag's note on page one: its start (the review shows it whole)
+# (column, heading with its unit); lipids in mg/dL, liver enzymes in U/L, as stored.
+LAB_COLUMNS = (
+    ("triglycerides", "TG mg/dL"),
+    ("total_cholesterol", "Chol mg/dL"),
+    ("ldl", "LDL mg/dL"),
+    ("hdl", "HDL mg/dL"),
+    ("alt", "ALT U/L"),
+    ("ast", "AST U/L"),
+)
 
 
-class _Report(FPDF):
-    def __init__(self) -> None:
-        super().__init__(format="A4", unit="mm")
-        # One page, content sized to fit; only when many flags leave too little room do the charts move on.
-        self.set_auto_page_break(False)
-        self.set_margins(10, 10, 10)
-        self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-        self.set_title("Isotretinoin Diary visit report")
-        self.set_creator("Isotretinoin Diary")
-
-    def text_line(self, text: str, size: float = 9, style: str = "", height: float = 4.6) -> None:
-        self.set_font("DejaVu", style, size)
-        self.multi_cell(PAGE_WIDTH, height, text, new_x="LMARGIN", new_y="NEXT")
-
-    def heading(self, text: str) -> None:
-        self.ln(1.5)
-        self.text_line(text, 11, "B", 6)
-
-
-def visit_report_pdf(review: Review, charts: dict[str, bytes], generated: date) -> bytes:
-    """The visit report for `review` as PDF bytes; `charts` maps chart names to PNG bytes."""
-    pdf = _Report()
+def visit_report_pdf(
+    review: Review, charts: dict[str, bytes], texts: dict[str, ChartText], generated: date
+) -> bytes:
+    """The visit report for `review` as PDF bytes; `charts` maps chart names to PNG bytes (from the cache),
+    `texts` to their words."""
+    pdf = ReportPDF()
     pdf.add_page()
     window = review.window
     pdf.text_line(f"Visit report — {review.patient.display_name}", 15, "B", 8)
@@ -53,13 +44,16 @@ def visit_report_pdf(review: Review, charts: dict[str, bytes], generated: date) 
     _course(pdf, review)
     _flags(pdf, review)
     _summary(pdf, review)
-    _charts(pdf, charts)
+    _labs(pdf, review)
+    chart_pages(pdf, charts, texts)
+    phq9_items(pdf, review)
+    notes_page(pdf, review)
     buffer = io.BytesIO()
     pdf.output(buffer)
     return buffer.getvalue()
 
 
-def _course(pdf: _Report, review: Review) -> None:
+def _course(pdf: ReportPDF, review: Review) -> None:
     pdf.heading("Course")
     dose = review.dose
     if dose is None:
@@ -72,8 +66,9 @@ def _course(pdf: _Report, review: Review) -> None:
         if dose.projected_end
         else "no projected end while the dose is 0"
     )
+    week = (review.window.end - dose.start_date).days // 7 + 1
     pdf.text_line(
-        f"Started {dose.start_date:%-d %b %Y} · "
+        f"Week {week} · started {dose.start_date:%-d %b %Y} · "
         f"{dose.current_dose_mg:g} mg/day at {dose.current_weight_kg:g} kg · "
         f"cumulative {dose.cumulative_mg_per_kg:.1f} of {dose.target_mg_per_kg:g} mg/kg "
         f"({dose.percent_of_target:.0f}%, {dose.cumulative_mg:,.0f} mg) · {end} · "
@@ -81,7 +76,7 @@ def _course(pdf: _Report, review: Review) -> None:
     )
 
 
-def _flags(pdf: _Report, review: Review) -> None:
+def _flags(pdf: ReportPDF, review: Review) -> None:
     pdf.heading(f"Needs attention ({len(review.flags)} open)")
     if not review.flags:
         pdf.text_line("No open flags in this window.")
@@ -105,30 +100,44 @@ def _flags(pdf: _Report, review: Review) -> None:
         pdf.text_line(f"… and {len(review.handled) - MAX_HANDLED_LINES} more (see the review page).", 8.5)
 
 
-def _summary(pdf: _Report, review: Review) -> None:
+def _summary(pdf: ReportPDF, review: Review) -> None:
     pdf.heading("Summary")
     previous = f"{review.previous[0]:%-d %b} – {review.previous[1]:%-d %b}"
-    widths = (110, 40, 40)
     pdf.set_font("DejaVu", "", 8)
     with pdf.table(
-        col_widths=widths, line_height=3.8, text_align=("LEFT", "RIGHT", "RIGHT"), padding=0.6
+        col_widths=(110, 40, 40), line_height=3.8, text_align=("LEFT", "RIGHT", "RIGHT"), padding=0.6
     ) as table:
         table.row(("Measure", "This window", f"Previous ({previous})"))
         for row in review.summary:
             table.row((row.label, row.current, row.previous))
 
 
-def _charts(pdf: _Report, charts: dict[str, bytes]) -> None:
-    available = [name for name in REPORT_CHARTS if name in charts]
-    if not available:
+def _lab_cell(appointment, name: str) -> str:
+    value = getattr(appointment, name)
+    if value is None:
+        return "–"
+    limit = getattr(appointment, f"{name}_uln", None)
+    mark = lab_mark(name, value, limit)
+    text = f"{value:g}" + (f" (ULN {limit:g})" if limit is not None else "")
+    return text + (f" {mark.upper()}" if mark else "")
+
+
+def _labs(pdf: ReportPDF, review: Review) -> None:
+    pdf.heading("Labs")
+    rows = [a for a in review.appointments if any(getattr(a, name) is not None for name, _ in LAB_COLUMNS)]
+    if not rows:
+        pdf.text_line("No lab results recorded.")
         return
-    if (287 - pdf.get_y()) / 2 - 2 < MIN_CHART_HEIGHT:
-        pdf.add_page()
-    pdf.heading("Charts")
-    top = pdf.get_y()
-    width = (PAGE_WIDTH - 4) / 2
-    height = min(45.0, (287 - top) / 2 - 2)  # two rows that end above the bottom margin
-    for index, name in enumerate(available):
-        x = 10 + (index % 2) * (width + 4)
-        y = top + (index // 2) * (height + 2)
-        pdf.image(io.BytesIO(charts[name]), x=x, y=y, w=width, h=height, keep_aspect_ratio=True)
+    pdf.set_font("DejaVu", "", 8)
+    with pdf.table(
+        col_widths=(28, 27, 27, 27, 27, 27, 27), line_height=3.8, text_align="RIGHT", padding=0.6
+    ) as table:
+        table.row(("Day", *(heading for _, heading in LAB_COLUMNS)))
+        for appointment in rows[:MAX_LAB_ROWS]:
+            table.row((f"{appointment.day:%-d %b %Y}", *(_lab_cell(appointment, n) for n, _ in LAB_COLUMNS)))
+    pdf.text_line(
+        "HIGH: triglycerides ≥ 500 mg/dL or ALT/AST over 3 × the upper limit of normal (ULN 40 U/L unless "
+        "the lab's is shown); CRITICAL: triglycerides ≥ 800 mg/dL.",
+        8,
+        height=4,
+    )

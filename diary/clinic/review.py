@@ -13,9 +13,11 @@ from diary.clinical.dose import DoseSummary, dose_summary
 from diary.clinical.flags import Flag, flags_for
 from diary.clinical.records import PatientData
 from diary.clinical.summary import SummaryRow, previous_window, summarise
+from diary.clinical.timeline import TimelineDay, timeline
 from diary.extensions import db
-from diary.models import Appointment, User
+from diary.models import Appointment, CourseChangeRequest, User
 from diary.records.loading import load_patient_data
+from diary.records.requests import requests_of
 from diary.windows import MAX_WINDOW_DAYS, last_days, last_visit_before, since_last_visit, whole_course
 
 
@@ -70,9 +72,13 @@ class Review:
     handled: list[Handled]
     dose: DoseSummary | None
     summary: list[SummaryRow]
-    checkins: list[tuple[date, int, str, bool]]
+    checkins: list[tuple[date, int, str, str, bool]]  # day, score, band, item 9's answer, answered above 0
     notes: list[tuple[date, str]]
     appointments: list[Appointment]
+    requests: list[CourseChangeRequest]  # open course change requests
+    timeline: list[TimelineDay]  # every day of the window, or only the notable ones (notable_only)
+    notable_only: bool
+    notable_days: int
 
 
 def build_review(patient: User, args: MultiDict, today: date, viewer: User) -> Review:
@@ -80,6 +86,8 @@ def build_review(patient: User, args: MultiDict, today: date, viewer: User) -> R
     data = load_patient_data(patient.id, end=today)
     window = parse_window(args, patient, data, today)
     every_flag = flags_for(data, window.start, window.end, today)
+    days = timeline(data.entries, window.start, window.end)
+    notable_only = args.get("filter") == "notable"
     acks = acknowledged([patient.id])
     open_ = open_flags(every_flag, patient.id, acks)
     return Review(
@@ -96,6 +104,7 @@ def build_review(patient: User, args: MultiDict, today: date, viewer: User) -> R
                 c.day,
                 phq9.score(c.answers),
                 phq9.band(phq9.score(c.answers)),
+                phq9.ANSWERS[c.answers[phq9.SELF_HARM_ITEM - 1]],
                 phq9.self_harm_answered(c.answers),
             )
             for c in reversed(data.checkins)
@@ -105,6 +114,10 @@ def build_review(patient: User, args: MultiDict, today: date, viewer: User) -> R
             for e in reversed(data.entries)
             if e.notes and window.start <= e.day <= window.end
         ],
+        requests=requests_of(patient, open_only=True),
+        timeline=[line for line in days if line.notable] if notable_only else days,
+        notable_only=notable_only,
+        notable_days=sum(line.notable for line in days),
         appointments=list(
             db.session.scalars(
                 db.select(Appointment)

@@ -91,7 +91,8 @@ def report(patient_id: int):
     patient, today, review = _review_of(patient_id)
     window = (review.window.start, review.window.end)
     charts = {name: chart_response(patient.id, name, window, today).get_data() for name in REPORT_CHARTS}
-    pdf = visit_report_pdf(review, charts, today)
+    texts = {view.name: view.text for view in chart_views(review.data, *window, today)}
+    pdf = visit_report_pdf(review, charts, texts, today)
     audit.record_view("report_view", patient_id=patient.id, detail=_window_detail())
     filename = f"visit-report-{patient.id}-{today.isoformat()}.pdf"
     return Response(
@@ -154,15 +155,19 @@ def new_appointment(patient_id: int):
     course = course_of(patient)
     today = clinician_today()
     form = AppointmentForm()
-    if form.is_submitted() and form.validate():
+    if form.is_submitted():
+        # Every check at once, so the page lists every problem together (not one group after another).
+        fields_ok = form.validate()
         pregnancy, problems = _check_appointment(form, course, today)
-        if not problems:
+        if fields_ok and not problems:
             record_appointment(patient, current_user, form.values(), course, pregnancy)
             db.session.commit()
             flash(f"Appointment on {form.day.data:%-d %b %Y} recorded.", "success")
             return redirect(url_for("clinic.review", patient_id=patient.id))
-    elif not form.is_submitted():
+    else:
         form.day.data = today
+        if course is not None:  # what the course says now, to confirm or change
+            form.weight_kg.data, form.new_dose_mg.data = course.weight_kg, course.daily_dose_mg
     html = render_template("clinic/appointment.html", form=form, patient=patient, course=course, today=today)
     if not form.is_submitted():
         # The form shows the patient's course: a view of their data (a POST writes its own audit row).
@@ -173,7 +178,7 @@ def new_appointment(patient_id: int):
 def _check_appointment(form: AppointmentForm, course, today):
     """Cross-field rules WTForms cannot express; messages go beside the fields."""
     problems = False
-    if form.day.data > today:
+    if form.day.data is not None and form.day.data > today:
         form.day.errors.append("An appointment cannot be in the future.")
         problems = True
     result = form.pregnancy_test_result.data or ""
@@ -185,7 +190,7 @@ def _check_appointment(form: AppointmentForm, course, today):
             )
             problems = True
         test_day = form.pregnancy_test_day.data or form.day.data
-        if test_day > today:
+        if test_day is not None and test_day > today:
             form.pregnancy_test_day.errors.append("A test date cannot be in the future.")
             problems = True
         pregnancy = (test_day, result)

@@ -12,7 +12,13 @@ Sources
   thresholds.py (ALT_ULN_U_L, AST_ULN_U_L).
 """
 
-from diary.clinical.thresholds import ALT_ULN_U_L, AST_ULN_U_L
+from diary.clinical.thresholds import (
+    ALT_ULN_U_L,
+    AST_ULN_U_L,
+    LIVER_ENZYME_ULN_MULTIPLE,
+    TRIGLYCERIDES_CRITICAL_MG_DL,
+    TRIGLYCERIDES_WARNING_MG_DL,
+)
 
 MG_DL = "mg/dL"
 MMOL_L = "mmol/L"
@@ -67,3 +73,17 @@ def upper_limit(enzyme: str, lab_limit: float | None) -> tuple[float, bool]:
     if lab_limit is not None:
         return lab_limit, True
     return DEFAULT_ULN_U_L[enzyme], False
+
+
+def lab_mark(name: str, value: float | None, lab_limit: float | None = None) -> str:
+    """What a result prints beside it: "critical" or "high" by the flag thresholds, else "" (None: "")."""
+    if value is None:
+        return ""
+    if name == "triglycerides":
+        if value >= TRIGLYCERIDES_CRITICAL_MG_DL:
+            return "critical"
+        return "high" if value >= TRIGLYCERIDES_WARNING_MG_DL else ""
+    if name in DEFAULT_ULN_U_L:
+        uln, _ = upper_limit(name, lab_limit)
+        return "high" if value > LIVER_ENZYME_ULN_MULTIPLE * uln else ""
+    return ""

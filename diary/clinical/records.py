@@ -58,6 +58,23 @@ SYMPTOMS = (
 )
 
 
+# The Medication Guide's warning signs in plain words, one box each (offered in the order of SYMPTOMS).
+SYMPTOM_LABELS = {
+    "headache": "Severe headache",
+    "vision": "Blurred or double vision",
+    "nausea_vomiting": "Nausea or vomiting",
+    "joint_pain": "Joint or back pain",
+    "abdominal_pain": "Severe stomach, chest or belly pain",
+    "jaundice": "Yellow skin or eyes, or dark urine",
+    "bowel": "Severe diarrhoea or bleeding from the rectum",
+    "rash": "Blistering or peeling rash",
+    "hearing": "Hearing loss or ringing in the ears",
+    "self_harm_thoughts": "Thoughts of harming myself",
+}
+SUNBURN_LABELS = {"none": "None", "mild": "Mild (red)", "severe": "Severe (blistering or painful)"}
+SKIN_SEVERITY_LABELS = ["Clear", "Almost clear", "Mild", "Moderate", "Severe"]
+
+
 @dataclass(frozen=True)
 class CheckinRecord:
     """A PHQ-9 check-in: nine answers, each 0 (not at all) … 3 (nearly every day)."""

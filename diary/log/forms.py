@@ -17,27 +17,12 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from diary.clinical.dose_checks import logged_dose_question
-from diary.clinical.records import SYMPTOMS
+from diary.clinical.records import SKIN_SEVERITY_LABELS, SUNBURN_LABELS, SYMPTOM_LABELS, SYMPTOMS
 from diary.fields import DoseConfirmation, FiniteDecimalField, WholeNumberField
 from diary.models import SUNBURN_CHOICES
 from diary.models.entry import ENTRY_FIELDS
 
 NOTES_MAX = 1000
-# The Medication Guide's warning signs in plain words, one box each (offered in the order of SYMPTOMS).
-SYMPTOM_LABELS = {
-    "headache": "Severe headache",
-    "vision": "Blurred or double vision",
-    "nausea_vomiting": "Nausea or vomiting",
-    "joint_pain": "Joint or back pain",
-    "abdominal_pain": "Severe stomach, chest or belly pain",
-    "jaundice": "Yellow skin or eyes, or dark urine",
-    "bowel": "Severe diarrhoea or bleeding from the rectum",
-    "rash": "Blistering or peeling rash",
-    "hearing": "Hearing loss or ringing in the ears",
-    "self_harm_thoughts": "Thoughts of harming myself",
-}
-SUNBURN_LABELS = {"none": "None", "mild": "Mild (red)", "severe": "Severe (blistering or painful)"}
-SKIN_SEVERITY_LABELS = ["Clear", "Almost clear", "Mild", "Moderate", "Severe"]
 
 
 def scale_field(label: str, low: str, high: str, top: int = 10) -> RadioField:

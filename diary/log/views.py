@@ -17,7 +17,7 @@ from diary.log.entries import (
     history_days,
     save_entry,
 )
-from diary.log.forms import SYMPTOM_LABELS, EntryForm
+from diary.log.forms import SKIN_SEVERITY_LABELS, SYMPTOM_LABELS, EntryForm
 from diary.records.course import dose_to_compare, prescribed_dose_on
 from diary.records.panel import today_panel
 
@@ -103,10 +103,12 @@ def _saved_page(result, today: date) -> str:
 
 def _show_form(chosen: date, today: date):
     problem = day_problem(chosen, today)
+    entry = entry_for(current_user, chosen) if chosen <= today else None
+    if problem and entry is not None:
+        return _read_only_day(entry, chosen, today)  # logged, too long ago to change: still readable
     if problem:
         return render_template("log/closed_day.html", day=chosen, problem=problem, today=today), 404
     form = EntryForm()
-    entry = entry_for(current_user, chosen)
     panel = today_panel(current_user, today) if chosen == today else None
     form.day.data = chosen
     if entry is not None:
@@ -117,6 +119,25 @@ def _show_form(chosen: date, today: date):
     else:
         form.dose_mg.data = prescribed_dose_on(current_user, chosen)
     return _render_form(form, chosen, today, entry=entry, panel=panel)
+
+
+def _read_only_day(entry, chosen: date, today: date) -> str:
+    """A logged day older than the edit window: the form as saved, every field disabled, no save."""
+    form = EntryForm(formdata=None)
+    form.day.data = chosen
+    form.fill_from(entry.values())
+    return render_template(
+        "log/entry.html",
+        form=form,
+        day=chosen,
+        today=today,
+        entry=entry,
+        is_today=False,
+        read_only=True,
+        edit_days=EDIT_WINDOW_DAYS,
+        earliest=today - timedelta(days=EDIT_WINDOW_DAYS),
+        previous_day=None,
+    )
 
 
 def _render_form(form: EntryForm, chosen: date, today: date, entry=None, panel=None):
@@ -162,4 +183,5 @@ def history():
         has_older=earliest is not None and earliest < first,
         today=today,
         symptom_labels=SYMPTOM_LABELS,
+        acne_labels=SKIN_SEVERITY_LABELS,
     )

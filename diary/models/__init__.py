@@ -1,7 +1,7 @@
 """Typed SQLAlchemy models, one module per domain; import them from here."""
 
 from diary.models.audit import AuditEvent, Throttle
-from diary.models.care import Checkin, Course, CourseRevision, PregnancyTest
+from diary.models.care import Checkin, Course, CourseChangeRequest, CourseRevision, PregnancyTest
 from diary.models.clinic import Appointment, ChartImage, FlagAck, RosterSummary, Share
 from diary.models.entry import SUNBURN_CHOICES, SYMPTOMS, Entry, EntryRevision, SafetyAlert
 from diary.models.user import Role, User
@@ -14,6 +14,7 @@ __all__ = [
     "ChartImage",
     "Checkin",
     "Course",
+    "CourseChangeRequest",
     "CourseRevision",
     "Entry",
     "EntryRevision",

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, Numeric, String
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from diary.extensions import db
@@ -55,6 +55,28 @@ class CourseRevision(db.Model):
     changed_at: Mapped[datetime] = created_at_column()
 
     course: Mapped[Course] = relationship(back_populates="revisions")
+
+
+class CourseChangeRequest(db.Model):
+    """A shared patient's request to change the course (a new dose, a new weight, a message); the clinician
+    accepts it (the change is applied and revisioned) or declines it."""
+
+    __tablename__ = "course_change_requests"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'accepted', 'declined')", name="status_choice"),
+        CheckConstraint("weight_kg IS NULL OR weight_kg > 0", name="weight_positive"),
+        CheckConstraint("dose_mg IS NULL OR dose_mg >= 0", name="dose_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    dose_mg: Mapped[float | None] = mapped_column(Numeric(5, 1, asdecimal=False))
+    weight_kg: Mapped[float | None] = mapped_column(Numeric(5, 1, asdecimal=False))
+    message: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    created_at: Mapped[datetime] = created_at_column()
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Checkin(db.Model):

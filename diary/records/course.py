@@ -60,12 +60,31 @@ def latest_change_day(revisions: list[CourseRevision]) -> date | None:
     return max((r.effective_on for r in revisions), default=None)
 
 
-def save_course(
-    patient: User, course: Course | None, values: dict, effective_on: date, today: date
-) -> Course:
-    """Set up or change the course: Course holds the current values, a CourseRevision keeps each save dated.
+def course_values_of(course: Course) -> dict:
+    """The course's current values, as save_course takes them."""
+    names = (
+        "start_date",
+        "weight_kg",
+        "daily_dose_mg",
+        "target_mg_per_kg",
+        "end_date",
+        "can_get_pregnant",
+        "contraception_primary",
+        "contraception_secondary",
+    )
+    return {name: getattr(course, name) for name in names}
 
-    The caller commits.
+
+def save_course(
+    patient: User,
+    course: Course | None,
+    values: dict,
+    effective_on: date,
+    today: date,
+    changed_by: User | None = None,
+) -> Course:
+    """Set up or change the course: Course holds the current values, a CourseRevision keeps each save dated
+    with who made it (`changed_by`, the patient by default). The caller commits.
     """
     if course is None:
         course = Course(patient_id=patient.id, **values)
@@ -88,7 +107,7 @@ def save_course(
             daily_dose_mg=values["daily_dose_mg"],
             target_mg_per_kg=values["target_mg_per_kg"],
             end_date=values["end_date"],
-            changed_by_id=patient.id,
+            changed_by_id=(changed_by or patient).id,
         )
     )
     return course

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 # The triggers' SQL lives in diary/triggers.py, beside the helper any later migration that rebuilds one of
 # these tables must call (a batch rebuild on SQLite drops a table's triggers).
 from diary.triggers import (
-    DATA_VERSION_TABLES,
+    TABLES_0003 as DATA_VERSION_TABLES,  # the tables that existed then
     create_data_version_function,
     create_data_version_triggers,
     drop_data_version_function,

@@ -52,7 +52,8 @@ PAGES = [
     Page("today", "/today", "patient"),
     Page("today-new", "/today", "new_patient"),
     Page("day", "/day/{yesterday}", "patient"),
-    Page("day-closed", "/day/{closed_day}", "patient", status=404),
+    Page("day-closed", "/day/{closed_day}", "new_patient", status=404),  # never logged: nothing to read
+    Page("day-read", "/day/{closed_day}", "patient"),  # logged, too long ago to change: read-only
     Page("history", "/history", "patient"),
     Page("history-older", "/history?page=2", "patient"),
     Page("history-new", "/history", "new_patient"),
@@ -76,7 +77,9 @@ PAGES = [
     Page("saved-urgent", "/today", "writer", 200, (("input[value=headache]", True),
          ("input[value=vision]", True), ("input[value=abdominal_pain]", True)), "Save today"),
     Page("saved-crisis", "/today", "writer", 200, (("input[value=self_harm_thoughts]", True),), "Save today"),
-    Page("checkin-invalid", "/checkin", "writer", 422, (("[name=q1][value='1']", True),), "Save check-in"),
+    # (not the writer: once it has a check-in today, the page opens with those answers and one more is valid)
+    Page("checkin-invalid", "/checkin", "new_patient", 422, (("[name=q1][value='1']", True),),
+         "Save check-in"),
     Page("checkin-saved", "/checkin", "writer", 200,
          tuple((f"[name=q{n}][value='1']", True) for n in range(1, 10)), "Save check-in"),
     Page("course-invalid", "/course", "writer", 422, (("#weight_kg", "5"),), "Set up my course"),
@@ -87,6 +90,9 @@ PAGES = [
     # Clinician
     Page("patients", "/clinic/", "clinician"),
     Page("patient-review", "/clinic/patients/{patient_id}", "clinician"),
+    Page("course-clinic", "/clinic/patients/{patient_id}/course", "clinician"),
+    Page("course-clinic-invalid", "/clinic/patients/{patient_id}/course", "clinician", 422,
+         (("#weight_kg", "5"),), "Save changes"),
     Page("appointment-new", "/clinic/patients/{patient_id}/appointments/new", "clinician"),
     Page("appointment-ipledge", "/clinic/patients/{pregnancy_patient_id}/appointments/new", "clinician"),
     Page("appointment-invalid", "/clinic/patients/{patient_id}/appointments/new", "clinician", 422,

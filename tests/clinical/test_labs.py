@@ -61,3 +61,21 @@ def test_the_labs_chart_text_judges_alt_against_the_labs_own_limit():
     labs = (LabRecord(day, alt=130.0, alt_uln=45.0), LabRecord(date(2026, 6, 20), ast=130.0))
     text = describe("labs", ChartData(day, date(2026, 6, 30), labs=labs)).alt
     assert "Above an action level: AST 130" in text and "ALT 130 on" not in text.split("Above")[1]
+
+
+def test_a_result_is_marked_by_the_flag_thresholds_in_the_report():
+    from diary.clinical.labs import lab_mark
+
+    assert [lab_mark("triglycerides", v) for v in (499, 500, 799, 800, None)] == [
+        "",
+        "high",
+        "high",
+        "critical",
+        "",
+    ]
+    assert (lab_mark("alt", 120), lab_mark("alt", 121), lab_mark("ast", 121, lab_limit=50)) == (
+        "",
+        "high",
+        "",
+    )
+    assert lab_mark("hdl", 10) == ""
