@@ -14,6 +14,7 @@ from datetime import timedelta
 from conftest import login, today, yesterday
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func
 
 from diary.auth.links import token_for
 from diary.extensions import db
@@ -27,6 +28,7 @@ from diary.models import (
     SafetyAlert,
     Share,
     User,
+    UserSession,
 )
 
 ROLES = ("anonymous", "patient_a", "patient_b", "clinician_a", "clinician_x")
@@ -48,6 +50,9 @@ class World:
     # Emailed links of patient D, who has not confirmed the address yet (and has no client of its own).
     reset_token: str = ""
     verify_token: str = ""
+    # Session rows (signed-in devices, no client here): patient A's other device, and patient C's.
+    device_a: int = 0
+    device_c: int = 0
     clients: dict[str, FlaskClient] = field(default_factory=dict)
 
     def client(self, role: str) -> FlaskClient:
@@ -98,6 +103,13 @@ def build_world(app: Flask, make_patient, make_clinician, make_course) -> World:
         client = app.test_client()
         assert login(client, email).status_code == 302, role
         world.clients[role] = client
+    assert login(app.test_client(), "a@example.com").status_code == 302  # A's other device
+    assert login(app.test_client(), "c@example.com").status_code == 302
+    with app.app_context():
+        world.device_a = db.session.scalar(
+            db.select(func.max(UserSession.id)).where(UserSession.user_id == a)
+        )
+        world.device_c = db.session.scalar(db.select(UserSession.id).where(UserSession.user_id == c))
     return world
 
 

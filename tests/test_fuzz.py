@@ -24,7 +24,7 @@ FUZZ = settings(
 )
 
 # name: (role, page showing the form, the form's action); {a} is patient A's id, {day} an editable day,
-# {reset} and {verify} patient D's emailed links.
+# {reset} and {verify} patient D's emailed links, {device} patient A's other signed-in device.
 FORMS = {
     "register": ("anonymous", "/register", "/register"),
     "login": ("anonymous", "/login", "/login"),
@@ -46,6 +46,8 @@ FORMS = {
     "undo_flag_ack": ("clinician_a", "/clinic/patients/{a}", "/clinic/patients/{a}/flags/undo"),
     "password": ("patient_b", "/account", "/account"),
     "delete_account": ("patient_b", "/account", "/account/delete"),
+    "sign_out_device": ("patient_a", "/account", "/account/devices/{device}/sign-out"),
+    "sign_out_everywhere": ("patient_b", "/account", "/account/devices/sign-out-everywhere"),
 }
 # Query-string parameters pages read; every GET page is tried with each.
 QUERY_PARAMS = ("page", "days", "window", "next", "from", "to", "chart")
@@ -122,6 +124,7 @@ def test_fuzzing_a_form_never_fails_and_a_rejection_changes_nothing(world, form)
         "day": yesterday().isoformat(),
         "reset": world.reset_token,
         "verify": world.verify_token,
+        "device": world.device_a,
     }
     role, page, action = (part.format(**values) for part in FORMS[form])
     client = world.client(role)

@@ -6,7 +6,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_login import current_user, login_required, logout_user
 from werkzeug.exceptions import TooManyRequests
 
-from diary import audit, throttle
+from diary import audit, sessions, throttle
 from diary.access import patient_required
 from diary.account import bp
 from diary.account.export import patient_records, to_csv, to_json
@@ -21,7 +21,11 @@ NOT_YOURS = "That is not your current password."
 
 def _page(password_form: ChangePasswordForm, delete_form: DeleteAccountForm | None, status: int = 200):
     return render_template(
-        "account/account.html", password_form=password_form, delete_form=delete_form
+        "account/account.html",
+        password_form=password_form,
+        delete_form=delete_form,
+        devices=sessions.of_user(current_user.id),
+        this_device=sessions.current(),
     ), status
 
 
@@ -61,10 +65,12 @@ def account():
         form.current.errors.append(NOT_YOURS)
         return _page(form, _delete_form(), 422)
     user = current_user._get_current_object()
-    change_password(user, form.password.data)
+    row = sessions.current()
+    remembered = bool(row and row.remembered)
+    change_password(user, form.password.data)  # ends every session, this one too
     db.session.commit()
-    # A fresh session on the new token: this browser stays signed in, every other copy of the cookie is dead.
-    start_session(user)
+    # A fresh session: this browser stays signed in (as long as it was to), every other one is signed out.
+    start_session(user, remember=remembered)
     flash("Your password is changed. Other devices are signed out.", "success")
     return redirect(url_for("account.account"))
 

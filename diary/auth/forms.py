@@ -3,7 +3,7 @@
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from diary.passwords import MAX_LENGTH, password_problem
@@ -44,6 +44,11 @@ class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired("Enter your email address."), Length(max=254)])
     password = PasswordField(
         "Password", validators=[DataRequired("Enter your password."), Length(max=MAX_LENGTH)]
+    )
+    # Patients only: clinicians' sessions always end after 30 idle minutes or 12 hours.
+    remember = BooleanField(
+        "Keep me signed in on this phone",
+        description="For 30 days. Not on a computer other people use. (Clinic accounts: never.)",
     )
 
 

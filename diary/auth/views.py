@@ -5,7 +5,7 @@ from flask_login import current_user, login_required, logout_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import TooManyRequests
 
-from diary import audit, database, throttle
+from diary import audit, database, sessions, throttle
 from diary.auth import bp, emails, limits
 from diary.auth.forms import LoginForm, RegisterForm, valid_timezone
 from diary.extensions import db
@@ -112,7 +112,7 @@ def login():
         throttle.clear(LOGIN_SCOPE, throttle.account_key(email))
         audit.record("sign_in", actor_id=user.id)
         db.session.commit()
-        start_session(user)
+        start_session(user, remember=form.remember.data)
         return redirect(safe_next(request.args.get("next")) or home_for(user))
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 422
 
@@ -120,8 +120,10 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    # CSRFProtect checks this form's token; rotating the session token kills every copy of the cookie.
-    current_user.rotate_session_token()
+    # CSRFProtect checks this form's token; ending the row kills every copy of this browser's cookie.
+    row = sessions.current()
+    if row is not None:
+        sessions.end(current_user.id, row.id)
     audit.record("sign_out")
     db.session.commit()
     logout_user()
