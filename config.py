@@ -54,6 +54,10 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_WINDOW = timedelta(minutes=15)
     SHARE_CODE_MAX_FAILURES = 10
+    # Clinicians' second-factor codes: wrong ones per account and per address (a clinic's choice).
+    SECOND_FACTOR_MAX_FAILURES = 5
+    SECOND_FACTOR_MAX_FAILURES_PER_ADDRESS = 20
+    SECOND_FACTOR_WINDOW = timedelta(minutes=15)
     # Registration and password-reset requests, counted whatever their outcome (a clinic's choice).
     REGISTER_MAX_PER_ADDRESS = 10
     REGISTER_WINDOW = timedelta(hours=1)

@@ -61,3 +61,36 @@ def retry_after(scope: str, keys_and_limits: list[tuple[str, int]], window: time
             )
             waits.append(max(1, int(remaining) + 1))
     return max(waits) if waits else None
+
+
+def over_limit(scope: str, keys_and_limits: list[tuple[str, int]], window: timedelta) -> int | None:
+    """Like retry_after, for counts that include the attempt being made: over once one exceeds its limit."""
+    return retry_after(scope, [(key, limit + 1) for key, limit in keys_and_limits], window)
+
+
+def attempt(
+    scope: str, keys_and_limits: list[tuple[str, int]], window: timedelta
+) -> tuple[list[int], int | None]:
+    """Count an attempt before checking it: (its rows' ids, seconds to wait or None). Committed at once.
+
+    Recorded first and committed, then counted: parallel attempts each see the others, so however many
+    arrive at once, at most the limit of them go on to the costly check (a password hash, a code). A
+    refused attempt's rows are removed again (it checked nothing); the caller removes a successful one's
+    (forget) and keeps a failed one's.
+    """
+    now = datetime.now(UTC)
+    rows = [Throttle(scope=scope, key=key, at=now) for key, _limit in keys_and_limits]
+    db.session.add_all(rows)
+    db.session.commit()
+    ids = [row.id for row in rows]
+    wait = over_limit(scope, keys_and_limits, window)
+    if wait:
+        forget(ids)
+        db.session.commit()
+    return ids, wait
+
+
+def forget(ids: list[int]) -> None:
+    """Remove an attempt's rows (the caller commits): it succeeded, or was refused before any check."""
+    if ids:
+        db.session.execute(delete(Throttle).where(Throttle.id.in_(ids)))

@@ -42,6 +42,10 @@ EXPECTED = {
     "account.export_json":    {"GET": (LOGIN, 200, 200, 404, 404)},
     "auth.login":             {"GET": (200, HOME_P, HOME_P, HOME_C, HOME_C), "POST": (422, HOME_P, HOME_P, HOME_C, HOME_C)},  # noqa: E501
     "auth.logout":            {"POST": (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)},
+    # Clinicians here have passed the second factor already: sent on to their patients.
+    "auth.second_factor":     {"GET": (LOGIN, 404, 404, HOME_C, HOME_C), "POST": (LOGIN, 404, 404, HOME_C, HOME_C)},  # noqa: E501
+    "auth.second_factor_setup": {"GET": (LOGIN, 404, 404, HOME_C, HOME_C), "POST": (LOGIN, 404, 404, HOME_C, HOME_C)},  # noqa: E501
+    "auth.second_factor_qr":  {"GET": (LOGIN, 404, 404, 404, 404)},
     "auth.register":          {"GET": (200, HOME_P, HOME_P, HOME_C, HOME_C), "POST": (422, HOME_P, HOME_P, HOME_C, HOME_C)},  # noqa: E501
     "auth.forgot":            {"GET": (200, HOME_P, HOME_P, HOME_C, HOME_C), "POST": (422, HOME_P, HOME_P, HOME_C, HOME_C)},  # noqa: E501
     # Patient D's link, whoever opens it (emailed links work without signing in); an empty password: 422.

@@ -3,7 +3,7 @@
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from diary.passwords import MAX_LENGTH, password_problem
@@ -83,3 +83,14 @@ class ResetForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button: the CSRF token is the whole form (a link opened from an email only shows it)."""
+
+
+class SecondFactorForm(FlaskForm):
+    """A 6-digit code from the authenticator app, or one of the recovery codes."""
+
+    code = StringField(
+        "Code",
+        validators=[DataRequired("Enter the code."), Length(max=32, message="That is not a code.")],
+        description="The 6 digits your authenticator app shows now, or one of your recovery codes.",
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "characters", "spellcheck": "false"},
+    )

@@ -4,7 +4,7 @@ from diary.models.audit import AuditEvent, Throttle
 from diary.models.care import Checkin, Course, CourseRevision, PregnancyTest
 from diary.models.clinic import Appointment, ChartImage, FlagAck, RosterSummary, Share
 from diary.models.entry import SUNBURN_CHOICES, SYMPTOMS, Entry, EntryRevision, SafetyAlert
-from diary.models.session import UserSession
+from diary.models.session import RecoveryCode, UserSession
 from diary.models.user import Role, User
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "EntryRevision",
     "FlagAck",
     "PregnancyTest",
+    "RecoveryCode",
     "Role",
     "RosterSummary",
     "SafetyAlert",

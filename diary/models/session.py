@@ -26,3 +26,16 @@ class UserSession(db.Model):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     # "Keep me signed in": a cookie that outlives the browser, and the long lifetime.
     remembered: Mapped[bool] = mapped_column(default=False)
+    # Clinicians: when this session passed the second factor; until then no clinic page opens.
+    second_factor_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RecoveryCode(db.Model):
+    """A clinician's one-time recovery code (shown once at set-up), stored as a SHA-256 digest."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

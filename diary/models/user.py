@@ -46,6 +46,10 @@ class User(UserMixin, db.Model):
     # Patients: the database adds 1 on every change to a row of their diary, care or clinic records
     # (triggers, migration 0003), so a cache keyed by it is stale exactly when it moved. Never written here.
     data_version: Mapped[int] = mapped_column(Integer, server_default="0")
+    # Clinicians' second factor (diary/second_factor.py): the TOTP key once set up and confirmed, and the
+    # last time step a code was accepted for, so a code seen over a shoulder cannot be used again.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     def get_id(self) -> str | None:
         """What Flask-Login keeps in the cookie: the random id of this browser's session row, set by
