@@ -17,13 +17,14 @@ def account_key(email: str) -> str:
     return "account:" + hashlib.sha256(email.encode()).hexdigest()[:40]
 
 
-def login_limits(email: str, address: str) -> list[tuple[str, int]]:
-    """The sign-in counters a failed password adds to, with their limits: per account and per address."""
+def login_limits(email: str, address: str, known_device: bool = False) -> list[tuple[str, int]]:
+    """The sign-in counters an attempt adds to, with their limits: per address, and per account unless the
+    device has signed in to that account before (an attacker must not lock the owner out of their phone)."""
     cfg = current_app.config
-    return [
-        (account_key(email), cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
-        (f"address:{address[:200]}", cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
-    ]
+    by_address = (f"address:{address[:200]}", cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"])
+    if known_device:
+        return [by_address]
+    return [(account_key(email), cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]), by_address]
 
 
 def failures(scope: str, key: str, window: timedelta) -> int:

@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 
 from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
-from werkzeug.exceptions import TooManyRequests
 
 from diary import audit, sessions, throttle
 from diary.access import patient_required
@@ -12,6 +11,7 @@ from diary.account import bp
 from diary.account.export import patient_records, to_csv, to_json
 from diary.account.forms import ChangePasswordForm, DeleteAccountForm
 from diary.account.lifecycle import change_password, delete_patient
+from diary.auth.limits import refuse
 from diary.extensions import db
 from diary.passwords import verify_password
 from diary.security import start_session
@@ -34,22 +34,17 @@ def _delete_form() -> DeleteAccountForm | None:
 
 
 def _password_matches(password: str) -> bool:
-    """Check the signed-in user's password, counted like a sign-in: a stolen session cannot guess it."""
-    limits = throttle.login_limits(current_user.email, request.remote_addr or "unknown")
-    window = current_app.config["LOGIN_WINDOW"]
-    wait = throttle.retry_after(throttle.LOGIN_SCOPE, limits, window)
+    """Check the signed-in user's password, counted like a sign-in (before the hash): a stolen session
+    cannot guess it."""
+    keys = throttle.login_limits(current_user.email, request.remote_addr or "unknown")
+    attempt, wait = throttle.attempt(throttle.LOGIN_SCOPE, keys, current_app.config["LOGIN_WINDOW"])
     if wait:
         audit.record("password_check", outcome="locked", detail="throttled")
         db.session.commit()
-        minutes = max(1, wait // 60)
-        error = TooManyRequests(f"Too many attempts. Please wait {minutes} minute(s) and try again.")
-        error.retry_after = wait
-        error.show_to_user = True
-        raise error
+        refuse(wait, f"Too many attempts. Please wait {max(1, wait // 60)} minute(s) and try again.")
     if verify_password(current_user.password_hash, password):
+        throttle.forget(attempt)
         return True
-    for key, _limit in limits:
-        throttle.add_failure(throttle.LOGIN_SCOPE, key)
     audit.record("password_check", outcome="failed")
     db.session.commit()
     return False
