@@ -39,6 +39,8 @@ def qr_svg(uri: str) -> bytes:
 
 def _step(code: str, secret: str, at: datetime) -> int | None:
     """The time step `code` belongs to (this one, or one either side for clock drift), or None."""
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
+        return None
     totp = pyotp.TOTP(secret)
     now = totp.timecode(at)
     for step in (now, now - 1, now + 1):
@@ -69,7 +71,7 @@ def accept(user: User, code: str) -> str | None:
     typed = _normalised(code)
     if user.totp_secret is None or not typed:
         return None
-    if typed.isdigit() and len(typed) == 6:
+    if typed.isascii() and typed.isdigit() and len(typed) == 6:
         step = _step(typed, user.totp_secret, datetime.now(UTC))
         if step is None:
             return None

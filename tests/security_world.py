@@ -11,7 +11,7 @@ belongs to neither A nor B. Each role has its own signed-in client.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from conftest import login, today, yesterday
+from conftest import PASSWORD, csrf_token, login, today, yesterday
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func
@@ -102,6 +102,17 @@ def build_world(app: Flask, make_patient, make_clinician, make_course) -> World:
     ]:
         client = app.test_client()
         assert login(client, email).status_code == 302, role
+        world.clients[role] = client
+    # Past the password only (not roles of the sweep; the fuzzer's second-step forms): clinician A on another
+    # computer at the code page, and a new clinician at the set-up page.
+    make_clinician("doc-new@example.com", name="Dr. New", second_factor=False)
+    for role, email in [
+        ("clinician_a_code", "doc-a@example.com"),
+        ("clinician_setup", "doc-new@example.com"),
+    ]:
+        client = app.test_client()
+        form = {"email": email, "password": PASSWORD, "csrf_token": csrf_token(client, "/login")}
+        assert client.post("/login", data=form).status_code == 302, role
         world.clients[role] = client
     assert login(app.test_client(), "a@example.com").status_code == 302  # A's other device
     assert login(app.test_client(), "c@example.com").status_code == 302

@@ -46,6 +46,8 @@ FORMS = {
     "undo_flag_ack": ("clinician_a", "/clinic/patients/{a}", "/clinic/patients/{a}/flags/undo"),
     "password": ("patient_b", "/account", "/account"),
     "delete_account": ("patient_b", "/account", "/account/delete"),
+    "second_factor": ("clinician_a_code", "/two-factor", "/two-factor"),
+    "second_factor_setup": ("clinician_setup", "/two-factor/setup", "/two-factor/setup"),
     "sign_out_device": ("patient_a", "/account", "/account/devices/{device}/sign-out"),
     "sign_out_everywhere": ("patient_b", "/account", "/account/devices/sign-out-everywhere"),
 }

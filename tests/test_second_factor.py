@@ -141,3 +141,13 @@ def test_login_helper_passes_the_second_factor(app, make_clinician):
     client = app.test_client()
     login(client, DOC)
     assert client.get("/clinic/").status_code == 200
+
+
+def test_changing_the_password_keeps_this_computer_past_the_second_step(app, make_clinician):
+    make_clinician()
+    client = app.test_client()
+    login(client, DOC)
+    new = "a brand new passphrase"
+    response = post(client, "/account", {"current": PASSWORD, "password": new, "confirm": new})
+    assert response.status_code == 302
+    assert client.get("/clinic/").status_code == 200

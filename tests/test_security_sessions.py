@@ -47,8 +47,9 @@ def test_production_cookie_is_secure_httponly_lax_and_lasts_12_hours_unless_kept
         # Over HTTPS, Flask-WTF also wants a same-site Referer (as a browser sends).
         response = client.post(f"{site}/login", data=form, headers={"Referer": f"{site}/login"})
         assert response.status_code == 302
-        cookie = set_cookie_header(response)
-        assert "; Secure" in cookie and "; HttpOnly" in cookie and "; SameSite=Lax" in cookie
+        for name in ("diary_session", "diary_known_device"):
+            cookie = set_cookie_header(response, name)
+            assert "; Secure" in cookie and "; HttpOnly" in cookie and "; SameSite=Lax" in cookie
         expires = client.get_cookie("diary_session", domain="diary.example").expires
         [row] = session_rows(app)
         if remember:  # the cookie outlives the browser, as long as the row

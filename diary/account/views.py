@@ -14,6 +14,7 @@ from diary.account.lifecycle import change_password, delete_patient
 from diary.auth.limits import refuse
 from diary.extensions import db
 from diary.passwords import verify_password
+from diary.second_factor import mark_passed
 from diary.security import start_session
 
 NOT_YOURS = "That is not your current password."
@@ -62,10 +63,15 @@ def account():
     user = current_user._get_current_object()
     row = sessions.current()
     remembered = bool(row and row.remembered)
+    second_step_done = bool(row and row.second_factor_at)
     change_password(user, form.password.data)  # ends every session, this one too
     db.session.commit()
-    # A fresh session: this browser stays signed in (as long as it was to), every other one is signed out.
+    # A fresh session: this browser stays signed in (as long as it was to, past the second step if it was),
+    # every other one is signed out.
     start_session(user, remember=remembered)
+    if second_step_done:
+        mark_passed(sessions.current())
+        db.session.commit()
     flash("Your password is changed. Other devices are signed out.", "success")
     return redirect(url_for("account.account"))
 
