@@ -2,9 +2,11 @@
 
 import hashlib
 from datetime import UTC, datetime, timedelta
+from typing import NoReturn
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from werkzeug.exceptions import TooManyRequests
 
 from diary.extensions import db
 from diary.models import Throttle
@@ -95,3 +97,11 @@ def forget(ids: list[int]) -> None:
     """Remove an attempt's rows (the caller commits): it succeeded, or was refused before any check."""
     if ids:
         db.session.execute(delete(Throttle).where(Throttle.id.in_(ids)))
+
+
+def refuse(wait: int, message: str) -> NoReturn:
+    """429 with Retry-After, and the message shown on the error page."""
+    error = TooManyRequests(message)
+    error.retry_after = wait
+    error.show_to_user = True
+    raise error

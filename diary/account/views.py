@@ -11,7 +11,6 @@ from diary.account import bp
 from diary.account.export import patient_records, to_csv, to_json
 from diary.account.forms import ChangePasswordForm, DeleteAccountForm
 from diary.account.lifecycle import change_password, delete_patient
-from diary.auth.limits import refuse
 from diary.extensions import db
 from diary.passwords import verify_password
 from diary.second_factor import mark_passed
@@ -42,7 +41,7 @@ def _password_matches(password: str) -> bool:
     if wait:
         audit.record("password_check", outcome="locked", detail="throttled")
         db.session.commit()
-        refuse(wait, f"Too many attempts. Please wait {max(1, wait // 60)} minute(s) and try again.")
+        throttle.refuse(wait, f"Too many attempts. Please wait {max(1, wait // 60)} minute(s) and try again.")
     if verify_password(current_user.password_hash, password):
         throttle.forget(attempt)
         return True

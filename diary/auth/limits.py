@@ -2,10 +2,8 @@
 database through diary.throttle (limits hold across every app process), whatever the outcome."""
 
 from datetime import timedelta
-from typing import NoReturn
 
 from flask import request
-from werkzeug.exceptions import TooManyRequests
 
 from diary import throttle
 
@@ -19,14 +17,6 @@ def address_key() -> str:
     return f"address:{(request.remote_addr or 'unknown')[:200]}"
 
 
-def refuse(wait: int, message: str) -> NoReturn:
-    """429 with Retry-After, and the message shown on the error page."""
-    error = TooManyRequests(message)
-    error.retry_after = wait
-    error.show_to_user = True
-    raise error
-
-
 def count_or_refuse(
     scope: str, keys_and_limits: list[tuple[str, int]], window: timedelta, message: str
 ) -> None:
@@ -37,7 +27,7 @@ def count_or_refuse(
     """
     _attempt, wait = throttle.attempt(scope, keys_and_limits, window)
     if wait:
-        refuse(wait, message)
+        throttle.refuse(wait, message)
 
 
 def may_send_unasked(email: str, limit: int) -> bool:

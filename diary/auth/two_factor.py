@@ -7,7 +7,6 @@ factor), so no clinic page opens on a password alone. Wrong codes are counted be
 
 from flask import Response, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
-from werkzeug.exceptions import TooManyRequests
 
 from diary import audit, sessions, throttle
 from diary import second_factor as totp
@@ -30,7 +29,7 @@ def require_second_factor():
     if not current_user.is_authenticated or not current_user.is_clinician:
         return None
     row = sessions.current()
-    if row is None or row.second_factor_at is not None:
+    if row is not None and row.second_factor_at is not None:
         return None
     if request.endpoint in OPEN_BEFORE or (request.endpoint or "").startswith("public."):
         return None
@@ -67,10 +66,7 @@ def _counted_check(check):
     if wait:
         audit.record("second_factor", outcome="locked", detail="throttled")
         db.session.commit()
-        error = TooManyRequests(f"Too many codes tried. Please wait {max(1, wait // 60)} minute(s).")
-        error.retry_after = wait
-        error.show_to_user = True
-        raise error
+        throttle.refuse(wait, f"Too many codes tried. Please wait {max(1, wait // 60)} minute(s).")
     ok = check()
     if ok:
         throttle.forget(ids)

@@ -88,7 +88,7 @@ def login():
             audit.record("sign_in", actor_id=target, outcome="locked", detail="throttled")
             db.session.commit()
             minutes = max(1, wait // 60)
-            limits.refuse(wait, f"Too many attempts. Please wait {minutes} minute(s) and try again.")
+            throttle.refuse(wait, f"Too many attempts. Please wait {minutes} minute(s) and try again.")
         user = db.session.scalar(db.select(User).where(User.email == email))
         stored_hash = user.password_hash if user else None
         database.release_write_lock()  # argon2 next: hold no SQLite lock meanwhile

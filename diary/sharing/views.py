@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from diary import audit, throttle
 from diary.access import patient_required
-from diary.auth.limits import refuse
 from diary.extensions import db
 from diary.models import Role, Share, User
 from diary.sharing import bp
@@ -42,7 +41,9 @@ def _counted_code_attempt() -> list[int]:
     keys = [(str(current_user.id), current_app.config["SHARE_CODE_MAX_FAILURES"])]
     attempt, wait = throttle.attempt(CODE_SCOPE, keys, CODE_WINDOW)
     if wait:
-        refuse(wait, "Too many wrong codes. Please wait a while, or ask your clinic for the code again.")
+        throttle.refuse(
+            wait, "Too many wrong codes. Please wait a while, or ask your clinic for the code again."
+        )
     return attempt
 
 
