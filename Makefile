@@ -4,10 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := diary
 
-.PHONY: run test lint format serve migrate demo bench clean
+.PHONY: run test lint format serve migrate demo demo-code bench clean
 
 # The app runs as production unless told otherwise; these targets serve and seed a local development copy.
-run demo migrate: export FLASK_CONFIG := development
+run demo demo-code migrate: export FLASK_CONFIG := development
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ migrate: $(VENV)/.installed-run
 
 demo: migrate
 	$(BIN)/flask demo --if-empty
+
+## The demo clinician's current sign-in code (the second step), as an authenticator app would show it
+demo-code: $(VENV)/.installed-run
+	$(BIN)/flask demo-code
 
 ## Install, migrate, seed the demo on an empty database, and serve on http://127.0.0.1:5000
 run: demo

@@ -40,9 +40,11 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "diary_session"
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
-    # The cookie expires 12 hours after sign-in (the absolute lifetime) and is re-sent only when the session
-    # changes, not re-signed on every response.
+    # Sessions live in the database (user_sessions): their rows expire 12 hours after sign-in, or 30 days for
+    # a patient who ticked "keep me signed in on this phone" (only then does the cookie outlive the browser,
+    # with this lifetime). The cookie is re-sent only when the session changes, not on every response.
+    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    REMEMBERED_SESSION_LIFETIME = timedelta(days=30)
     SESSION_REFRESH_EACH_REQUEST = False
     SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
     CLINICIAN_IDLE_TIMEOUT = timedelta(minutes=30)
@@ -52,6 +54,10 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_WINDOW = timedelta(minutes=15)
     SHARE_CODE_MAX_FAILURES = 10
+    # Clinicians' second-factor codes: wrong ones per account and per address (a clinic's choice).
+    SECOND_FACTOR_MAX_FAILURES = 5
+    SECOND_FACTOR_MAX_FAILURES_PER_ADDRESS = 20
+    SECOND_FACTOR_WINDOW = timedelta(minutes=15)
     # Registration and password-reset requests, counted whatever their outcome (a clinic's choice).
     REGISTER_MAX_PER_ADDRESS = 10
     REGISTER_WINDOW = timedelta(hours=1)

@@ -51,6 +51,21 @@ def init_app(app: Flask) -> None:
         click.echo("Demo data is ready. Sign in at http://127.0.0.1:5000/login with:")
         for role, email, password in accounts:
             click.echo(f"  {role:<10} {email}  password: {password}")
+        _echo_demo_second_factor()
+
+    @app.cli.command("demo-code")
+    def demo_code_command() -> None:
+        """Print the demo clinician's current sign-in code (what an authenticator app would show)."""
+        import pyotp
+
+        from diary.demo import CLINICIAN_EMAIL
+
+        if not current_app.config.get("DEMO_ALLOWED"):
+            raise click.ClickException("Demo data is disabled in this configuration.")
+        secret = db.session.scalar(db.select(User.totp_secret).where(User.email == CLINICIAN_EMAIL))
+        if not secret:
+            raise click.ClickException("No demo clinician with a second step here: run `flask demo` first.")
+        click.echo(pyotp.TOTP(secret).now())
 
     @app.cli.command("backup")
     @click.argument("destination", type=click.Path(dir_okay=False, writable=True))
@@ -60,3 +75,12 @@ def init_app(app: Flask) -> None:
 
         summary = backup(destination)
         click.echo(summary)
+
+
+def _echo_demo_second_factor() -> None:
+    from diary.demo import CLINICIAN_EMAIL
+
+    secret = db.session.scalar(db.select(User.totp_secret).where(User.email == CLINICIAN_EMAIL))
+    click.echo("The clinician also types a code from an authenticator app. Either add this key to one:")
+    click.echo(f"  {secret}")
+    click.echo("or print the current code with: flask --app diary demo-code  (make demo-code)")

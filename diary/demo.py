@@ -19,6 +19,7 @@ from diary.extensions import db
 from diary.models import Appointment, Checkin, Course, CourseRevision, Entry, PregnancyTest, Role, Share, User
 from diary.models.base import utcnow
 from diary.passwords import hash_password
+from diary.second_factor import new_secret
 
 # Published demo credentials: `flask demo` only seeds an empty database, and production disables it.
 DEMO_PASSWORD = "diary-demo-2026"  # noqa: S105  # nosec B105
@@ -94,6 +95,9 @@ def seed_demo() -> list[tuple[str, str, str]]:
     today = local_today(tz)
     start = today - timedelta(days=DAYS - 1)
     clinician = create_clinician(CLINICIAN_EMAIL, DEMO_PASSWORD, name="Dr. Ana Rivera")
+    # The second step is set up already, so the demo opens at once: `flask demo` prints the key for an
+    # authenticator app, and `flask demo-code` the current code.
+    clinician.totp_secret = new_secret()
     db.session.flush()
     accounts = [("clinician", CLINICIAN_EMAIL, DEMO_PASSWORD)]
     password_hash = hash_password(DEMO_PASSWORD)

@@ -6,7 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
-from diary import audit, throttle
+from diary import audit, sessions, throttle
 from diary.models import User
 from diary.models.base import utcnow
 
@@ -82,6 +82,6 @@ def set_password_hash(user: User, password_hash: str, action: str = "password_ch
     """Store a new password's hash (made outside any write lock), end every session, audit it as `action`."""
     user.password_hash = password_hash
     user.password_changed_at = utcnow()
-    user.rotate_session_token()
+    sessions.end_all(user.id)
     throttle.clear(throttle.LOGIN_SCOPE, throttle.account_key(user.email))
     audit.record(action, actor_id=user.id, patient_id=user.id if user.is_patient else None)

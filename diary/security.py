@@ -9,6 +9,7 @@ from flask import Flask, abort, current_app, request, session
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from diary import sessions
 from diary.extensions import csrf, db, login_manager, talisman
 from diary.models import User
 
@@ -148,46 +149,45 @@ def _refuse_nul_characters():
         abort(400)
 
 
-# Built once: every signed-in request runs it, and building the expression cost as much as running it.
-_USER_BY_TOKEN = db.select(User).where(User.session_token == db.bindparam("token"))
-
-
 @login_manager.user_loader
-def _load_user(token: str) -> User | None:
-    return db.session.scalar(_USER_BY_TOKEN, {"token": token})
+def _load_user(session_id: str) -> User | None:
+    return sessions.load(session_id)
 
 
-def start_session(user: User) -> None:
-    """A fresh session at sign-in: nothing from before survives, and the lifetimes start now."""
+def start_session(user: User, remember: bool = False) -> None:
+    """A fresh session at sign-in, with a new id and a new row: nothing from before survives, and the
+    lifetimes start now. `remember` (patients only): the cookie outlives the browser, for 30 days."""
     from flask_login import login_user
 
     session.clear()
+    sessions.open_session(user, remember)
+    db.session.commit()
     login_user(user)
-    now = int(time.time())
-    session["started"] = now
-    session["seen"] = now
-    session.permanent = True
+    session["seen"] = int(time.time())
+    # Permanent: the cookie carries an expiry (PERMANENT_SESSION_LIFETIME, the longest kept); otherwise it
+    # ends with the browser. The row's own expiry is what counts either way.
+    session.permanent = remember and user.is_patient
 
 
 SEEN_RESOLUTION_SECONDS = 60
 
 
 def _enforce_session_lifetime():
-    """Sign out after 12 hours for everyone, and after 30 idle minutes for clinicians."""
+    """The row's expiry bounds every session (12 hours, or 30 days when a patient chose to stay signed in);
+    clinicians are also signed out after 30 idle minutes."""
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
     now = int(time.time())
-    started = session.get("started", 0)
     seen = session.get("seen", 0)
-    absolute = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
     idle = current_app.config["CLINICIAN_IDLE_TIMEOUT"].total_seconds()
-    if now - started > absolute or (current_user.is_clinician and now - seen > idle):
+    if current_user.is_clinician and now - seen > idle:
         logout_user()
         session.clear()
         return login_manager.unauthorized()
     if current_user.is_clinician and now - seen >= SEEN_RESOLUTION_SECONDS:
         # Only the idle timeout reads it, to the minute: most requests then leave the cookie as it is.
         session["seen"] = now
+    sessions.touch()
     return None
 
 

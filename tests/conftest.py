@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -237,10 +238,12 @@ def make_clinician(app: Flask):
     """Create a clinician; returns (id, clinic code)."""
 
     def make(
-        email: str = "doc@example.com", password: str = PASSWORD, name: str = "Dr. Test"
+        email: str = "doc@example.com", password: str = PASSWORD, name: str = "Dr. Test", second_factor=True
     ) -> tuple[int, str]:
         with app.app_context():
             user = create_clinician(email, password, name)
+            if second_factor:  # set up already (as at a first sign-in): login() types its codes
+                user.totp_secret = pyotp.random_base32()
             db.session.commit()
             return user.id, user.clinic_code
 
@@ -312,9 +315,33 @@ def post(client: FlaskClient, url: str, data: dict | None = None, **kwargs):
 
 
 def login(client: FlaskClient, email: str, password: str = PASSWORD):
-    return client.post(
+    """Sign in as a person would; a clinician with a second factor then types the app's current code.
+    Returns the sign-in's response."""
+    response = client.post(
         "/login", data={"email": email, "password": password, "csrf_token": csrf_token(client, "/login")}
     )
+    if response.status_code == 302:
+        pass_second_factor(client, email)
+    return response
+
+
+def totp_code(app: Flask, email: str) -> str | None:
+    """The code the clinician's authenticator app shows now, as if the last one used were a step ago
+    (a code is accepted once: two sign-ins within 30 seconds would otherwise need to wait)."""
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+        if user is None or not user.is_clinician or not user.totp_secret:
+            return None
+        user.totp_last_step = None
+        db.session.commit()
+        return pyotp.TOTP(user.totp_secret).now()
+
+
+def pass_second_factor(client: FlaskClient, email: str) -> None:
+    code = totp_code(client.application, email)
+    if code is not None:
+        response = client.post("/two-factor", data={"code": code, "csrf_token": csrf_token(client)})
+        assert response.status_code == 302, response.get_data(as_text=True)
 
 
 @pytest.fixture

@@ -11,9 +11,10 @@ belongs to neither A nor B. Each role has its own signed-in client.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from conftest import login, today, yesterday
+from conftest import PASSWORD, csrf_token, login, today, yesterday
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func
 
 from diary.auth.links import token_for
 from diary.extensions import db
@@ -28,6 +29,7 @@ from diary.models import (
     SafetyAlert,
     Share,
     User,
+    UserSession,
 )
 
 ROLES = ("anonymous", "patient_a", "patient_b", "clinician_a", "clinician_x")
@@ -51,6 +53,9 @@ class World:
     # Emailed links of patient D, who has not confirmed the address yet (and has no client of its own).
     reset_token: str = ""
     verify_token: str = ""
+    # Session rows (signed-in devices, no client here): patient A's other device, and patient C's.
+    device_a: int = 0
+    device_c: int = 0
     clients: dict[str, FlaskClient] = field(default_factory=dict)
 
     def client(self, role: str) -> FlaskClient:
@@ -105,6 +110,24 @@ def build_world(app: Flask, make_patient, make_clinician, make_course) -> World:
         client = app.test_client()
         assert login(client, email).status_code == 302, role
         world.clients[role] = client
+    # Past the password only (not roles of the sweep; the fuzzer's second-step forms): clinician A on another
+    # computer at the code page, and a new clinician at the set-up page.
+    make_clinician("doc-new@example.com", name="Dr. New", second_factor=False)
+    for role, email in [
+        ("clinician_a_code", "doc-a@example.com"),
+        ("clinician_setup", "doc-new@example.com"),
+    ]:
+        client = app.test_client()
+        form = {"email": email, "password": PASSWORD, "csrf_token": csrf_token(client, "/login")}
+        assert client.post("/login", data=form).status_code == 302, role
+        world.clients[role] = client
+    assert login(app.test_client(), "a@example.com").status_code == 302  # A's other device
+    assert login(app.test_client(), "c@example.com").status_code == 302
+    with app.app_context():
+        world.device_a = db.session.scalar(
+            db.select(func.max(UserSession.id)).where(UserSession.user_id == a)
+        )
+        world.device_c = db.session.scalar(db.select(UserSession.id).where(UserSession.user_id == c))
     return world
 
 

@@ -35,10 +35,17 @@ EXPECTED = {
     # endpoint:              {method: (anonymous, patient A, patient B, A's clinician, other clinician)}
     "account.account":        {"GET": (LOGIN, 200, 200, 200, 200), "POST": (LOGIN, 422, 422, 422, 422)},
     "account.delete_account": {"POST": (LOGIN, 422, 422, 404, 404)},
+    # Patient A's other device (the owner's own session is not ended by the sweep).
+    "account.sign_out_device": {"POST": (LOGIN, to("/account"), 404, 404, 404)},
+    "account.sign_out_everywhere": {"POST": (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)},
     "account.export_csv":     {"GET": (LOGIN, 200, 200, 404, 404)},
     "account.export_json":    {"GET": (LOGIN, 200, 200, 404, 404)},
     "auth.login":             {"GET": (200, HOME_P, HOME_P, HOME_C, HOME_C), "POST": (422, HOME_P, HOME_P, HOME_C, HOME_C)},  # noqa: E501
     "auth.logout":            {"POST": (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)},
+    # Clinicians here have passed the second factor already: sent on to their patients.
+    "auth.second_factor":     {"GET": (LOGIN, 404, 404, HOME_C, HOME_C), "POST": (LOGIN, 404, 404, HOME_C, HOME_C)},  # noqa: E501
+    "auth.second_factor_setup": {"GET": (LOGIN, 404, 404, HOME_C, HOME_C), "POST": (LOGIN, 404, 404, HOME_C, HOME_C)},  # noqa: E501
+    "auth.second_factor_qr":  {"GET": (LOGIN, 404, 404, 404, 404)},
     "auth.register":          {"GET": (200, HOME_P, HOME_P, HOME_C, HOME_C), "POST": (422, HOME_P, HOME_P, HOME_C, HOME_C)},  # noqa: E501
     "auth.forgot":            {"GET": (200, HOME_P, HOME_P, HOME_C, HOME_C), "POST": (422, HOME_P, HOME_P, HOME_C, HOME_C)},  # noqa: E501
     # Patient D's link, whoever opens it (emailed links work without signing in); an empty password: 422.
@@ -84,6 +91,7 @@ PARAMS = {
     "filename": lambda w: "css/app.css",
     "reset_token": lambda w: w.reset_token,
     "verify_token": lambda w: w.verify_token,
+    "device_id": lambda w: w.device_a,
 }
 # Query strings a page needs to show something (else it is tried without one).
 QUERY = {
@@ -98,6 +106,7 @@ FORGED = {
     "patient_id": lambda w: [w.b, 10**6],
     "share_id": lambda w: [w.share_c, 10**6],
     "request_id": lambda w: [w.request_c, 10**6],
+    "device_id": lambda w: [w.device_c, 10**6],
 }
 # POST as the owner last: it may change what the others would see.
 POST_ORDER = ("anonymous", "patient_b", "clinician_x", "clinician_a", "patient_a")

@@ -24,7 +24,8 @@ FUZZ = settings(
 )
 
 # name: (role, page showing the form, the form's action); {a} is patient A's id, {day} an editable day,
-# {reset} and {verify} patient D's emailed links, {r} patient A's open course change request.
+# {reset} and {verify} patient D's emailed links, {r} patient A's open course change request,
+# {device} patient A's other signed-in device.
 FORMS = {
     "register": ("anonymous", "/register", "/register"),
     "login": ("anonymous", "/login", "/login"),
@@ -53,6 +54,10 @@ FORMS = {
     "undo_flag_ack": ("clinician_a", "/clinic/patients/{a}", "/clinic/patients/{a}/flags/undo"),
     "password": ("patient_b", "/account", "/account"),
     "delete_account": ("patient_b", "/account", "/account/delete"),
+    "second_factor": ("clinician_a_code", "/two-factor", "/two-factor"),
+    "second_factor_setup": ("clinician_setup", "/two-factor/setup", "/two-factor/setup"),
+    "sign_out_device": ("patient_a", "/account", "/account/devices/{device}/sign-out"),
+    "sign_out_everywhere": ("patient_b", "/account", "/account/devices/sign-out-everywhere"),
 }
 # Query-string parameters pages read; every GET page is tried with each.
 QUERY_PARAMS = ("page", "days", "window", "next", "from", "to", "chart", "filter")
@@ -130,6 +135,7 @@ def test_fuzzing_a_form_never_fails_and_a_rejection_changes_nothing(world, form)
         "reset": world.reset_token,
         "verify": world.verify_token,
         "r": world.request_a,
+        "device": world.device_a,
     }
     role, page, action = (part.format(**values) for part in FORMS[form])
     client = world.client(role)

@@ -1,17 +1,20 @@
 """The platform under the diary: health check, migrations, SQLite settings, CLI commands, configuration."""
 
 import sqlite3
+import time
 from datetime import date
 
+import pyotp
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import PASSWORD, login, make_app
+from conftest import PASSWORD, csrf_token, login, make_app
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 import config
 from diary import create_app
+from diary.demo import CLINICIAN_EMAIL, DEMO_PASSWORD
 from diary.extensions import db
 from diary.models import AuditEvent, Entry, User
 
@@ -101,6 +104,8 @@ def test_create_clinician_prints_a_clinic_code_and_can_sign_in(app, runner):
     assert len(code) == 8
     client = app.test_client()
     assert login(client, "doc@clinic.example").headers["Location"].endswith("/clinic/")
+    # A new clinician sets up the second step at the first sign-in, before any clinic page.
+    assert client.get("/clinic/").headers["Location"].startswith("/two-factor/setup")
 
 
 def test_create_clinician_refuses_a_common_password(runner):
@@ -140,3 +145,27 @@ def test_database_errors_do_not_carry_the_statement_parameters(app, make_patient
             db.session.commit()
         db.session.rollback()
     assert "parameters hidden" in str(error.value)
+
+
+def test_the_demo_clinician_signs_in_with_the_printed_key_or_the_demo_code(app, runner):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    key = result.output.split("Either add this key to one:")[1].split()[0]
+    printed = runner.invoke(args=["demo-code"])
+    assert printed.exit_code == 0, printed.output
+    code = printed.output.strip()
+    totp = pyotp.TOTP(key)
+    assert code in {totp.now(), totp.at(time.time() - 30)}
+    client = app.test_client()
+    client.post(
+        "/login",
+        data={
+            "email": CLINICIAN_EMAIL,
+            "password": DEMO_PASSWORD,
+            "csrf_token": csrf_token(client, "/login"),
+        },
+    )
+    assert client.get("/clinic/").headers["Location"].startswith("/two-factor")
+    response = client.post("/two-factor", data={"code": code, "csrf_token": csrf_token(client)})
+    assert response.headers["Location"] == "/clinic/"
+    assert client.get("/clinic/").status_code == 200

@@ -55,6 +55,16 @@ def test_wrong_codes_are_throttled(app, patient_client, make_clinician):
     assert shares(app) == []
 
 
+def test_wrong_codes_sent_straight_to_the_confirmation_are_counted_too(app, patient_client, make_clinician):
+    _clinician_id, code = make_clinician()
+    limit = app.config["SHARE_CODE_MAX_FAILURES"]
+    for _ in range(limit):
+        assert post(patient_client, "/sharing/confirm", {"code": "NOPE0000"}).status_code == 404
+    assert post(patient_client, "/sharing/confirm", {"code": code}).status_code == 429
+    assert post(patient_client, "/sharing", {"code": code}).status_code == 429
+    assert shares(app) == []
+
+
 def test_stop_sharing_removes_access_and_is_audited(app, patient_client, make_clinician):
     _clinician_id, code = make_clinician(name="Dr. Ana Rivera")
     post(patient_client, "/sharing/confirm", {"code": code})

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__)
 
-from diary.account import views  # noqa: E402,F401
+from diary.account import devices, views  # noqa: E402,F401

@@ -4,9 +4,8 @@ from datetime import UTC, datetime
 
 from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
-from werkzeug.exceptions import TooManyRequests
 
-from diary import audit, throttle
+from diary import audit, sessions, throttle
 from diary.access import patient_required
 from diary.account import bp
 from diary.account.export import patient_records, to_csv, to_json
@@ -14,6 +13,7 @@ from diary.account.forms import ChangePasswordForm, DeleteAccountForm
 from diary.account.lifecycle import change_password, delete_patient
 from diary.extensions import db
 from diary.passwords import verify_password
+from diary.second_factor import mark_passed
 from diary.security import start_session
 
 NOT_YOURS = "That is not your current password."
@@ -21,7 +21,11 @@ NOT_YOURS = "That is not your current password."
 
 def _page(password_form: ChangePasswordForm, delete_form: DeleteAccountForm | None, status: int = 200):
     return render_template(
-        "account/account.html", password_form=password_form, delete_form=delete_form
+        "account/account.html",
+        password_form=password_form,
+        delete_form=delete_form,
+        devices=sessions.of_user(current_user.id),
+        this_device=sessions.current(),
     ), status
 
 
@@ -30,22 +34,17 @@ def _delete_form() -> DeleteAccountForm | None:
 
 
 def _password_matches(password: str) -> bool:
-    """Check the signed-in user's password, counted like a sign-in: a stolen session cannot guess it."""
-    limits = throttle.login_limits(current_user.email, request.remote_addr or "unknown")
-    window = current_app.config["LOGIN_WINDOW"]
-    wait = throttle.retry_after(throttle.LOGIN_SCOPE, limits, window)
+    """Check the signed-in user's password, counted like a sign-in (before the hash): a stolen session
+    cannot guess it."""
+    keys = throttle.login_limits(current_user.email, request.remote_addr or "unknown")
+    attempt, wait = throttle.attempt(throttle.LOGIN_SCOPE, keys, current_app.config["LOGIN_WINDOW"])
     if wait:
         audit.record("password_check", outcome="locked", detail="throttled")
         db.session.commit()
-        minutes = max(1, wait // 60)
-        error = TooManyRequests(f"Too many attempts. Please wait {minutes} minute(s) and try again.")
-        error.retry_after = wait
-        error.show_to_user = True
-        raise error
+        throttle.refuse(wait, f"Too many attempts. Please wait {max(1, wait // 60)} minute(s) and try again.")
     if verify_password(current_user.password_hash, password):
+        throttle.forget(attempt)
         return True
-    for key, _limit in limits:
-        throttle.add_failure(throttle.LOGIN_SCOPE, key)
     audit.record("password_check", outcome="failed")
     db.session.commit()
     return False
@@ -61,10 +60,17 @@ def account():
         form.current.errors.append(NOT_YOURS)
         return _page(form, _delete_form(), 422)
     user = current_user._get_current_object()
-    change_password(user, form.password.data)
+    row = sessions.current()
+    remembered = bool(row and row.remembered)
+    second_step_done = bool(row and row.second_factor_at)
+    change_password(user, form.password.data)  # ends every session, this one too
     db.session.commit()
-    # A fresh session on the new token: this browser stays signed in, every other copy of the cookie is dead.
-    start_session(user)
+    # A fresh session: this browser stays signed in (as long as it was to, past the second step if it was),
+    # every other one is signed out.
+    start_session(user, remember=remembered)
+    if second_step_done:
+        mark_passed(sessions.current())
+        db.session.commit()
     flash("Your password is changed. Other devices are signed out.", "success")
     return redirect(url_for("account.account"))
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from diary.auth import recovery, verification, views  # noqa: E402,F401
+from diary.auth import recovery, two_factor, verification, views  # noqa: E402,F401

@@ -3,7 +3,7 @@
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from diary.passwords import MAX_LENGTH, password_problem
@@ -45,6 +45,11 @@ class LoginForm(FlaskForm):
     password = PasswordField(
         "Password", validators=[DataRequired("Enter your password."), Length(max=MAX_LENGTH)]
     )
+    # Patients only: clinicians' sessions always end after 30 idle minutes or 12 hours.
+    remember = BooleanField(
+        "Keep me signed in on this phone",
+        description="For 30 days. Not on a computer other people use. (Clinic accounts: never.)",
+    )
 
 
 class ForgotForm(FlaskForm):
@@ -78,3 +83,14 @@ class ResetForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button: the CSRF token is the whole form (a link opened from an email only shows it)."""
+
+
+class SecondFactorForm(FlaskForm):
+    """A 6-digit code from the authenticator app, or one of the recovery codes."""
+
+    code = StringField(
+        "Code",
+        validators=[DataRequired("Enter the code."), Length(max=32, message="That is not a code.")],
+        description="The 6 digits your authenticator app shows now, or one of your recovery codes.",
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "characters", "spellcheck": "false"},
+    )

@@ -4,7 +4,6 @@ database through diary.throttle (limits hold across every app process), whatever
 from datetime import timedelta
 
 from flask import request
-from werkzeug.exceptions import TooManyRequests
 
 from diary import throttle
 
@@ -21,24 +20,19 @@ def address_key() -> str:
 def count_or_refuse(
     scope: str, keys_and_limits: list[tuple[str, int]], window: timedelta, message: str
 ) -> None:
-    """429 when any key has reached its limit; otherwise count this attempt against each (the caller commits).
+    """Count this attempt against each key (committed at once, before any work), or 429 over a limit.
 
-    Counted whatever happens next, so the count says nothing about whether an account exists.
+    Counted whatever happens next, so the count says nothing about whether an account exists; recorded
+    before it is checked, so parallel requests cannot all slip under the limit (throttle.attempt).
     """
-    wait = throttle.retry_after(scope, keys_and_limits, window)
+    _attempt, wait = throttle.attempt(scope, keys_and_limits, window)
     if wait:
-        error = TooManyRequests(message)
-        error.retry_after = wait
-        error.show_to_user = True
-        raise error
-    for key, _limit in keys_and_limits:
-        throttle.add_failure(scope, key)
+        throttle.refuse(wait, message)
 
 
 def may_send_unasked(email: str, limit: int) -> bool:
     """Whether a person may get one more email they did not ask for this hour; counts it if so."""
-    key = throttle.account_key(email)
-    if throttle.retry_after(UNASKED_MAIL_SCOPE, [(key, limit)], UNASKED_MAIL_WINDOW):
-        return False
-    throttle.add_failure(UNASKED_MAIL_SCOPE, key)
-    return True
+    _attempt, wait = throttle.attempt(
+        UNASKED_MAIL_SCOPE, [(throttle.account_key(email), limit)], UNASKED_MAIL_WINDOW
+    )
+    return wait is None

@@ -3,10 +3,9 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import TooManyRequests
 
-from diary import audit, database, throttle
-from diary.auth import bp, emails, limits
+from diary import audit, database, sessions, throttle
+from diary.auth import bp, emails, known_devices, limits
 from diary.auth.forms import LoginForm, RegisterForm, valid_timezone
 from diary.extensions import db
 from diary.models import Role, User
@@ -79,49 +78,47 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        address = request.remote_addr or "unknown"
-        cfg = current_app.config
-        limits = throttle.login_limits(email, address)
-        wait = throttle.retry_after(LOGIN_SCOPE, limits, cfg["LOGIN_WINDOW"])
+        known = known_devices.is_known(email)
+        keys = throttle.login_limits(email, request.remote_addr or "unknown", known_device=known)
+        # Counted (and committed) before the hash: however many arrive at once, at most the limit are checked.
+        attempt, wait = throttle.attempt(LOGIN_SCOPE, keys, current_app.config["LOGIN_WINDOW"])
         if wait:
             # The account targeted (when it exists) is named in the row, so a clinic can see who was attacked.
             target = db.session.scalar(db.select(User.id).where(User.email == email))
             audit.record("sign_in", actor_id=target, outcome="locked", detail="throttled")
             db.session.commit()
-            error = TooManyRequests(
-                f"Too many attempts. Please wait {max(1, wait // 60)} minute(s) and try again."
-            )
-            error.retry_after = wait
-            error.show_to_user = True
-            raise error
+            minutes = max(1, wait // 60)
+            throttle.refuse(wait, f"Too many attempts. Please wait {minutes} minute(s) and try again.")
         user = db.session.scalar(db.select(User).where(User.email == email))
         stored_hash = user.password_hash if user else None
         database.release_write_lock()  # argon2 next: hold no SQLite lock meanwhile
         if stored_hash is None:
             burn_verification_time(form.password.data)
         if stored_hash is None or not verify_password(stored_hash, form.password.data):
-            for key, _limit in limits:
-                throttle.add_failure(LOGIN_SCOPE, key)
             audit.record("sign_in", actor_id=user.id if user else None, outcome="failed")
-            db.session.commit()
+            db.session.commit()  # the attempt's rows stay: they count as a failure
             form.password.errors.append(BAD_LOGIN)
             return render_template("auth/login.html", form=form), 401
         if needs_rehash(stored_hash):
             new_hash = hash_password(form.password.data)  # before the next query, for the same reason
             user.password_hash = new_hash
+        throttle.forget(attempt)
         throttle.clear(LOGIN_SCOPE, throttle.account_key(email))
         audit.record("sign_in", actor_id=user.id)
         db.session.commit()
-        start_session(user)
-        return redirect(safe_next(request.args.get("next")) or home_for(user))
+        start_session(user, remember=form.remember.data)
+        response = redirect(safe_next(request.args.get("next")) or home_for(user))
+        return known_devices.remember(response, email)
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 422
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    # CSRFProtect checks this form's token; rotating the session token kills every copy of the cookie.
-    current_user.rotate_session_token()
+    # CSRFProtect checks this form's token; ending the row kills every copy of this browser's cookie.
+    row = sessions.current()
+    if row is not None:
+        sessions.end(current_user.id, row.id)
     audit.record("sign_out")
     db.session.commit()
     logout_user()

@@ -4,6 +4,7 @@ from diary.models.audit import AuditEvent, Throttle
 from diary.models.care import Checkin, Course, CourseChangeRequest, CourseRevision, PregnancyTest
 from diary.models.clinic import Appointment, ChartImage, FlagAck, RosterSummary, Share
 from diary.models.entry import SUNBURN_CHOICES, SYMPTOMS, Entry, EntryRevision, SafetyAlert
+from diary.models.session import RecoveryCode, UserSession
 from diary.models.user import Role, User
 
 __all__ = [
@@ -20,10 +21,12 @@ __all__ = [
     "EntryRevision",
     "FlagAck",
     "PregnancyTest",
+    "RecoveryCode",
     "Role",
     "RosterSummary",
     "SafetyAlert",
     "Share",
     "Throttle",
     "User",
+    "UserSession",
 ]

@@ -36,7 +36,8 @@ class User(UserMixin, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     # Clinicians only: the code patients type at /sharing.
     clinic_code: Mapped[str | None] = mapped_column(String(16), unique=True)
-    # What Flask-Login keeps in the cookie; rotating it signs out every earlier cookie.
+    # No longer read: sign-ins live in user_sessions (diary/sessions.py). Kept, since dropping a column
+    # rebuilds users on SQLite, and filled in so it stays unique and NOT NULL.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = created_at_column()
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -45,13 +46,15 @@ class User(UserMixin, db.Model):
     # Patients: the database adds 1 on every change to a row of their diary, care or clinic records
     # (triggers, migration 0003), so a cache keyed by it is stale exactly when it moved. Never written here.
     data_version: Mapped[int] = mapped_column(Integer, server_default="0")
+    # Clinicians' second factor (diary/second_factor.py): the TOTP key once set up and confirmed, and the
+    # last time step a code was accepted for, so a code seen over a shoulder cannot be used again.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
-    def get_id(self) -> str:
-        return self.session_token
-
-    def rotate_session_token(self) -> None:
-        """Make every cookie issued so far useless (sign-out, password change, deletion)."""
-        self.session_token = new_session_token()
+    def get_id(self) -> str | None:
+        """What Flask-Login keeps in the cookie: the random id of this browser's session row, set by
+        diary/sessions.py when it opens or loads it. Deleting the row makes that cookie useless."""
+        return getattr(self, "browser_session_id", None)
 
     @property
     def email_verified(self) -> bool:

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from werkzeug.exceptions import TooManyRequests
 
 from diary import audit, throttle
 from diary.access import patient_required
@@ -36,17 +35,16 @@ def _clinician_for(code: str) -> User | None:
     return db.session.scalar(db.select(User).where(User.clinic_code == code, User.role == Role.CLINICIAN))
 
 
-def _check_throttle() -> None:
-    key = str(current_user.id)
-    limit = current_app.config["SHARE_CODE_MAX_FAILURES"]
-    wait = throttle.retry_after(CODE_SCOPE, [(key, limit)], CODE_WINDOW)
+def _counted_code_attempt() -> list[int]:
+    """Count a clinic-code attempt before looking the code up (429 over the limit); the caller forgets it
+    when the code was right."""
+    keys = [(str(current_user.id), current_app.config["SHARE_CODE_MAX_FAILURES"])]
+    attempt, wait = throttle.attempt(CODE_SCOPE, keys, CODE_WINDOW)
     if wait:
-        error = TooManyRequests(
-            "Too many wrong codes. Please wait a while, or ask your clinic for the code again."
+        throttle.refuse(
+            wait, "Too many wrong codes. Please wait a while, or ask your clinic for the code again."
         )
-        error.retry_after = wait
-        error.show_to_user = True
-        raise error
+    return attempt
 
 
 @bp.route("/sharing", methods=["GET", "POST"])
@@ -56,14 +54,15 @@ def sharing():
     if form.validate_on_submit():
         if not current_user.email_verified:
             return _unverified(form)
-        _check_throttle()
+        attempt = _counted_code_attempt()
         clinician = _clinician_for(normalise_code(form.code.data))
         if clinician is None:
-            throttle.add_failure(CODE_SCOPE, str(current_user.id))
             audit.record("share_code", patient_id=current_user.id, outcome="failed")
             db.session.commit()
             form.code.errors.append(WRONG_CODE)
         else:
+            throttle.forget(attempt)
+            db.session.commit()
             confirm = ConfirmForm(code=normalise_code(form.code.data))
             return render_template("sharing/confirm.html", clinician=clinician, form=confirm)
     status = 422 if form.errors else 200
@@ -78,10 +77,14 @@ def confirm_share():
         abort(400)
     if not current_user.email_verified:
         return _unverified(CodeForm(formdata=None))
-    _check_throttle()
+    attempt = _counted_code_attempt()  # this path is counted too: codes cannot be guessed here instead
     clinician = _clinician_for(normalise_code(form.code.data))
     if clinician is None:
+        audit.record("share_code", patient_id=current_user.id, outcome="failed")
+        db.session.commit()
         abort(404)
+    throttle.forget(attempt)
+    db.session.commit()
     exists = db.session.scalar(
         db.select(Share.id).where(Share.patient_id == current_user.id, Share.clinician_id == clinician.id)
     )

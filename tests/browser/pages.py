@@ -3,7 +3,8 @@
 Adding a page is one line: `Page("name", "/path/{placeholder}", "role")`. Roles: "anonymous", "patient"
 (a demo patient with months of diary), "new_patient" (just registered: no course, no entries),
 "can_get_pregnant" (a demo patient in iPLEDGE), "clinician" (the demo dermatologist, with both shared), and
-"writer" (a patient whose forms the table submits, so what it saves never changes the other pages).
+"writer" (a patient whose forms the table submits, so what it saves never changes the other pages), and
+"clinician_code" / "clinician_setup" (a clinician with / without a second step, past the password only).
 Placeholders come from `Site.placeholders()`. A page whose route does not exist yet is skipped with a note;
 test_every_page_is_in_the_table fails when a route has no line here.
 """
@@ -30,7 +31,7 @@ class Page:
     @property
     def sizes(self) -> list[tuple[int, int]]:
         """Patient pages on phones, clinician pages on a monitor and a tablet, public pages on all four."""
-        if self.role == "clinician":
+        if self.role.startswith("clinician"):
             return DESK_SIZES
         if self.role == "anonymous":
             return PHONE_SIZES + DESK_SIZES
@@ -98,6 +99,8 @@ PAGES = [
     Page("appointment-invalid", "/clinic/patients/{patient_id}/appointments/new", "clinician", 422,
          (("#triglycerides", "-1"), ("#weight_kg", "2")), "Save appointment"),
     Page("clinician-account", "/account", "clinician"),
+    Page("second-factor", "/two-factor", "clinician_code"),
+    Page("second-factor-setup", "/two-factor/setup", "clinician_setup"),
 ]
 # fmt: on
 

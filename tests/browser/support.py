@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pyotp
 from axe_playwright_python.base import AXE_FILE_PATH
 from flask import Flask
 
@@ -43,6 +44,8 @@ WRITER_EMAIL = "writer@patient.example"
 CRISIS_EMAIL = "crisis@patient.example"
 CHANGED_EMAIL = "changed@patient.example"  # shares with the demo clinician, then takes an answer back
 UNVERIFIED_EMAIL = "unconfirmed@patient.example"  # has not opened the emailed link yet
+KEPT_EMAIL = "kept@patient.example"  # stays signed in on a phone
+NEW_CLINICIAN_EMAIL = "new@clinic.example"  # a clinician who has not set up the second step yet
 OWN_ACCOUNTS = [
     NEW_PATIENT_EMAIL,
     UNVERIFIED_EMAIL,
@@ -52,6 +55,7 @@ OWN_ACCOUNTS = [
     WRITER_EMAIL,
     CRISIS_EMAIL,
     CHANGED_EMAIL,
+    KEPT_EMAIL,
 ]
 ROLE_EMAILS = {
     "patient": PATIENT_EMAIL,
@@ -60,6 +64,9 @@ ROLE_EMAILS = {
     "writer": WRITER_EMAIL,
     "can_get_pregnant": PREGNANCY_EMAIL,
     "clinician": CLINICIAN_EMAIL,
+    # Signed in with the password only: what the second step's pages look like.
+    "clinician_code": CLINICIAN_EMAIL,
+    "clinician_setup": NEW_CLINICIAN_EMAIL,
 }
 
 
@@ -110,14 +117,40 @@ def context_options(size: tuple[int, int], **extra) -> dict:
     return options | extra
 
 
-def sign_in(page, email: str, password: str = PASSWORD) -> None:
-    """Sign in through the form, as a person would."""
+def sign_in(page, email: str, password: str = PASSWORD, app: Flask | None = None, keep: bool = False) -> None:
+    """Sign in through the form, as a person would; with `app`, a clinician then types the code their
+    authenticator app shows (computed from the account's key). `keep`: "keep me signed in" ticked."""
     page.goto("/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
+    if keep:
+        page.get_by_label("Keep me signed in on this phone").check()
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
     assert "/login" not in page.url, f"sign-in as {email} failed"
+    if app is not None:
+        code = current_code(app, email)
+        if code is not None:
+            page.goto("/two-factor")
+            page.get_by_label("Code").fill(code)
+            page.get_by_role("button", name="Continue").click()
+            page.wait_for_load_state()
+            assert "/two-factor" not in page.url, f"second step as {email} failed"
+
+
+def current_code(app: Flask, email: str) -> str | None:
+    """What the clinician's authenticator app shows now (None without a key), usable again at once: the
+    last step used is forgotten, as if the sign-in before were 30 seconds ago."""
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        if user is None or not user.totp_secret:
+            db.session.remove()
+            return None
+        user.totp_last_step = None
+        db.session.commit()
+        code = pyotp.TOTP(user.totp_secret).now()
+        db.session.remove()
+        return code
 
 
 # Runs before any page script: the page's own CSP reports land here (an init script is not subject to CSP).
