@@ -1,0 +1,272 @@
+"""The load generator of bench/national.py and bench/floor.py: signed-in browsers on loopback, paced (open
+loop) or as fast as answers come (closed loop), and the CPU each party spent meanwhile.
+
+One asyncio loop in one thread sends every request, on a connection of its own (gunicorn's sync workers close
+the connection after each response anyway), as the proxy in front of the app would pass it on:
+`X-Forwarded-Proto: https` and `X-Forwarded-For` the browser's address, with the server started with
+DIARY_TRUSTED_PROXIES=1 (see `proxied_env`), so the app runs its production configuration unchanged.
+
+Browsers: one real sign-in through /login, then for every other patient a copy of that session re-signed with
+the app's key, with Flask-Login's `_user_id` set to that patient's own `get_id()`. Everything else in the
+cookie (what the app stamps at sign-in, the CSRF token) is what the real sign-in left, so each copy is the
+session the app itself would have issued; the form token read once is valid for all of them (Flask-WTF
+checks it against the session's token). A real sign-in costs ~0.2 s of argon2id on the server; thousands of
+them would hold the same two cores for minutes before the run.
+"""
+
+import asyncio
+import itertools
+import os
+import re
+import time
+import urllib.parse
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from common import PASSWORD
+
+CSRF_RE = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"')
+TIMEOUT = 30.0  # seconds a request may take before it counts as an error
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def proxied_env(env: dict[str, str]) -> dict[str, str]:
+    """The server's environment behind one trusted proxy (it reads X-Forwarded-Proto and -For)."""
+    return {**env, "DIARY_TRUSTED_PROXIES": "1"}
+
+
+@dataclass
+class Browser:
+    """A browser: its cookies, its address as the proxy reports it, and the form token of its session."""
+
+    address: str
+    cookies: dict[str, str] = field(default_factory=dict)
+    csrf: str = ""
+    patient_id: int = 0
+    email: str = ""
+
+
+async def fetch(port: int, browser: Browser, method: str, path: str, form: dict | None = None):
+    """One request; returns (status, body). Cookies the server sets are kept in the browser."""
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "Connection: close",
+        "X-Forwarded-Proto: https",
+        f"X-Forwarded-For: {browser.address}",
+    ]
+    if browser.cookies:
+        lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in browser.cookies.items()))
+    body = b""
+    if form is not None:
+        body = urllib.parse.urlencode({**form, "csrf_token": browser.csrf}).encode()
+        # Over HTTPS Flask-WTF also wants a same-origin Referer.
+        lines += [
+            "Content-Type: application/x-www-form-urlencoded",
+            f"Content-Length: {len(body)}",
+            f"Referer: https://127.0.0.1:{port}{path}",
+        ]
+    async with asyncio.timeout(TIMEOUT):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+            data = await reader.read()  # to the end: the server closes the connection
+        finally:
+            writer.close()
+    head, _, content = data.partition(b"\r\n\r\n")
+    status_line, *headers = head.split(b"\r\n")
+    if not status_line.startswith(b"HTTP/1."):
+        raise ConnectionError(f"no HTTP answer ({len(data)} bytes)")
+    for line in headers:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"set-cookie":
+            key, _, rest = value.strip().decode().partition("=")
+            browser.cookies[key] = rest.split(";", 1)[0]
+    return int(status_line.split()[1]), content
+
+
+def check(status: int, content: bytes, wanted: int = 200, marker: bytes = b"") -> str | None:
+    """An error text when the answer is not what a working page gives, else None."""
+    if status != wanted:
+        return f"answered {status}"
+    if marker and marker not in content:
+        return f"{marker.decode()!r} not on the page"
+    return None
+
+
+# --- Signing in ---------------------------------------------------------------------------------------------
+
+
+def address_of(n: int) -> str:
+    return f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+
+
+async def sign_in(port: int, email: str) -> Browser:
+    """A real sign-in through /login, then /today for the session's form token."""
+    browser = Browser(address=address_of(0), email=email)
+    status, body = await fetch(port, browser, "GET", "/login")
+    browser.csrf = CSRF_RE.search(body).group(1).decode()
+    status, _ = await fetch(port, browser, "POST", "/login", {"email": email, "password": PASSWORD})
+    if status != 302:
+        raise RuntimeError(f"sign-in as {email} answered {status}")
+    status, body = await fetch(port, browser, "GET", "/today")
+    match = CSRF_RE.search(body)
+    if status != 200 or not match:
+        raise RuntimeError(f"/today after sign-in answered {status} without a form token")
+    browser.csrf = match.group(1).decode()
+    return browser
+
+
+def copies(app, signed_in: Browser, patient_ids: Iterable[int]) -> list[Browser]:
+    """One browser per patient: the signed-in session re-signed for each (see the module's note)."""
+    from diary.extensions import db
+    from diary.models import User
+
+    serializer = app.session_interface.get_signing_serializer(app)
+    name = app.config["SESSION_COOKIE_NAME"]
+    session = serializer.loads(signed_in.cookies[name])
+    wanted = list(patient_ids)
+    users = {}
+    with app.app_context():
+        for first in range(0, len(wanted), 5000):
+            chunk = wanted[first : first + 5000]
+            for user in db.session.scalars(db.select(User).where(User.id.in_(chunk))):
+                users[user.id] = (user.get_id(), user.email)
+        db.engine.dispose()
+    browsers = []
+    for n, patient_id in enumerate(wanted, start=1):
+        user_id, email = users[patient_id]
+        cookie = serializer.dumps({**session, "_user_id": user_id})
+        browsers.append(
+            Browser(address_of(n), {**signed_in.cookies, name: cookie}, signed_in.csrf, patient_id, email)
+        )
+    return browsers
+
+
+async def prove_copies(port: int, browsers: list[Browser]) -> None:
+    """Each copy is signed in as its own patient: /account names them."""
+    for browser in browsers:
+        status, body = await fetch(port, browser, "GET", "/account")
+        if status != 200 or browser.email.encode() not in body:
+            raise RuntimeError(f"a copied session for {browser.email} is not signed in as them ({status})")
+
+
+# --- Running load -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    kind: str
+    seconds: float  # from when the request was due (paced) or sent (closed loop) to the whole answer
+    error: str | None
+
+
+Send = Callable[[], Awaitable[str | None]]
+
+
+async def _timed(kind: str, due: float, send: Send, outcomes: list[Outcome]) -> None:
+    loop = asyncio.get_running_loop()
+    try:
+        error = await send()
+    except Exception as exc:  # noqa: BLE001 - a failed request is a measured error, not a crash
+        error = f"{type(exc).__name__}: {exc}"
+    outcomes.append(Outcome(kind, loop.time() - due, error))
+
+
+async def paced(schedule: list[tuple[float, str, Send]]) -> list[Outcome]:
+    """Open loop: each request sent at its offset (seconds) from now, whether or not earlier ones were
+    answered; its latency counts from that moment, so time spent queueing (here or at the server) counts."""
+    loop = asyncio.get_running_loop()
+    outcomes: list[Outcome] = []
+    tasks = []
+    start = loop.time() + 0.1
+    for offset, kind, send in schedule:
+        due = start + offset
+        if due > loop.time():
+            await asyncio.sleep(due - loop.time())
+        tasks.append(asyncio.create_task(_timed(kind, due, send, outcomes)))
+    await asyncio.gather(*tasks)  # each ends within TIMEOUT
+    return outcomes
+
+
+async def closed(clients: int, seconds: float, send: Callable[[int], Awaitable[str | None]]) -> list[Outcome]:
+    """Closed loop: `clients` browsers each sending again as soon as answered, for `seconds`; send(n) gets the
+    request's number across all of them."""
+    loop = asyncio.get_running_loop()
+    outcomes: list[Outcome] = []
+    numbers = itertools.count()
+    stop = loop.time() + seconds
+
+    async def client() -> None:
+        while loop.time() < stop:
+            n = next(numbers)
+            await _timed("", loop.time(), lambda: send(n), outcomes)  # noqa: B023 - awaited at once
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return outcomes
+
+
+# --- CPU ----------------------------------------------------------------------------------------------------
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def postgres_backends(database: str) -> list[int]:
+    """The PostgreSQL server processes serving `database` (their title names it)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                title = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if title.startswith(b"postgres: ") and f" {database} ".encode() in title:
+                pids.append(int(entry.name))
+    return pids
+
+
+def machine_busy() -> float:
+    """CPU seconds the whole machine spent busy so far (every core: not idle, not waiting for I/O)."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / TICK
+
+
+class CpuMeter:
+    """How many cores each party kept busy between start() and stop(): this process (the load generator),
+    the given groups of processes, and the rest of the machine (other people's work included)."""
+
+    def __init__(self, groups: dict[str, Callable[[], list[int]]]):
+        self.groups = groups
+
+    def _snapshot(self) -> dict:
+        return {
+            "wall": time.perf_counter(),
+            "generator": time.process_time(),
+            "machine": machine_busy(),
+            **{name: {pid: cpu_seconds(pid) for pid in pids()} for name, pids in self.groups.items()},
+        }
+
+    def start(self) -> None:
+        self.began = self._snapshot()
+
+    def stop(self) -> dict[str, float]:
+        end, began = self._snapshot(), self.began
+        wall = end["wall"] - began["wall"]
+        cores = {
+            "generator": (end["generator"] - began["generator"]) / wall,
+            **{
+                name: sum(seconds - began[name].get(pid, 0.0) for pid, seconds in end[name].items()) / wall
+                for name in self.groups
+            },
+        }
+        cores["rest"] = (end["machine"] - began["machine"]) / wall - sum(cores.values())
+        cores["machine"] = (end["machine"] - began["machine"]) / wall
+        return cores

@@ -1,0 +1,306 @@
+"""National scale on one small box: every patient on isotretinoin in the US (about 150,000) on PostgreSQL,
+2 gunicorn workers, the evening peak paced (open loop), then stepped up until p95 passes 100 ms.
+
+    .venv/bin/python bench/national.py [--patients 150000] [--days 45] [--seconds 25] [--steps 0.5,1,1.5,2,3]
+
+Seeding (bench/population.py, COPY): `--patients` patients with a course each and an entry for every day of
+the last `--days` days (courses started 44–53 days ago; a tenth have today's entry already), a PHQ-9 every
+28 days, an appointment with labs every 30 days, and 20 clinicians sharing the population between them.
+
+Server: `gunicorn --workers 2 'diary:create_app()'` with FLASK_CONFIG=production behind one trusted proxy
+(bench/loadgen.py sends X-Forwarded-Proto and -For as the proxy would).
+
+Load (bench/loadgen.py, one asyncio thread): the evening peak is 42 saves/s (POST /today, each by a different
+patient, today's answers) plus 130 page views/s (GET /today 50 %, /history 20 %, /progress 20 %, /sharing
+10 %) by `--signed-in` patients spread over the population, taken in turn, so no two GETs in a row are for
+the same patient. Each request is sent when it is due (paced, open loop) and its latency counts from then, so
+queueing counts. Views fetch the HTML page, not the progress page's chart images. A 5 s warm-up at half the
+peak, then a step of `--seconds` at each multiple of the peak in `--steps`, 3 s apart, stopping at the first
+that does not hold; one more step halfway between the last that held and the first that did not.
+
+A step holds when every kind's p95 < 100 ms and nothing failed. Afterwards every save answered 200 must be
+stored exactly once with the answers sent, and the entries table must have grown by exactly the days that
+were new. The CPU each party kept busy is reported: the app's processes, PostgreSQL's backends for the
+bench database, the load generator (this process), and the rest of the machine (other people's work).
+"""
+
+import argparse
+import asyncio
+import random
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import loadgen
+from common import (
+    PASSWORD,
+    Server,
+    app_env,
+    bench_app,
+    command_line,
+    day_form,
+    percentile,
+    postgres_database,
+    record,
+    start_run,
+)
+from http_load import first_incident
+from national_report import GOAL_P95_MS, KINDS, PEAK, WARMUP, report
+from population import seed
+from sqlalchemy.engine import make_url
+
+# Ten views in turn: today 50 %, history 20 %, progress 20 %, sharing 10 %.
+VIEWS = ("today", "history", "today", "progress", "today", "sharing", "today", "history", "today", "progress")
+PATHS = {"today": "/today", "history": "/history", "progress": "/progress", "sharing": "/sharing"}
+EDIT_DAYS = 7  # days back a save may still change (today and the six before)
+
+
+class Load:
+    """Whose turn it is: viewers taken in turn, savers each used once (then again for an earlier day)."""
+
+    def __init__(self, port: int, viewers: list, savers: list, today: date):
+        self.port, self.viewers, self.savers, self.today = port, viewers, savers, today
+        self.views = 0
+        self.saves = 0
+        self.saved: dict[tuple[int, date], dict] = {}  # (patient, day) → the answers sent, when answered 200
+
+    def view(self):
+        n = self.views
+        self.views += 1
+        browser = self.viewers[n % len(self.viewers)]
+        kind = VIEWS[(n + n // len(self.viewers)) % len(VIEWS)]
+
+        async def send():
+            return loadgen.check(*await loadgen.fetch(self.port, browser, "GET", PATHS[kind]))
+
+        return kind, send
+
+    def save(self):
+        n = self.saves
+        self.saves += 1
+        browser = self.savers[n % len(self.savers)]
+        day = self.today - timedelta(days=n // len(self.savers))
+        if n // len(self.savers) >= EDIT_DAYS:
+            raise RuntimeError("more saves than patients × days a save can change: use more --patients")
+        form = day_form(day, n)
+
+        async def send():
+            error = loadgen.check(*await loadgen.fetch(self.port, browser, "POST", "/today", form))
+            if error is None:
+                self.saved[(browser.patient_id, day)] = form
+            return error
+
+        return "save", send
+
+    def schedule(self, multiple: float, seconds: float) -> list:
+        """Saves and views each evenly spaced at `multiple` × the peak, merged in time."""
+        items = []
+        for rate, make in ((PEAK["save"] * multiple, self.save), (PEAK["views"] * multiple, self.view)):
+            for k in range(int(rate * seconds)):
+                items.append(((k + 0.5) / rate, *make()))
+        return sorted(items, key=lambda item: item[0])
+
+
+def step(load: Load, meter: loadgen.CpuMeter, multiple: float, seconds: float) -> dict:
+    schedule = load.schedule(multiple, seconds)
+    meter.start()
+    outcomes = asyncio.run(loadgen.paced(schedule))
+    cores = meter.stop()
+    kinds = {}
+    for kind in KINDS:
+        mine = [o for o in outcomes if o.kind == kind]
+        ms = [o.seconds * 1000 for o in mine if o.error is None]
+        errors = [o.error for o in mine if o.error]
+        kinds[kind] = {
+            "count": len(mine),
+            "errors": len(errors),
+            "first_error": errors[0] if errors else "",
+            **{f"p{q}": percentile(ms, q) for q in (50, 95, 99)},
+        }
+    worst = max(k["p95"] for k in kinds.values() if k["count"])
+    errors = sum(k["errors"] for k in kinds.values())
+    return {
+        "multiple": multiple,
+        "offered": len(schedule) / seconds,
+        "kinds": kinds,
+        "cores": cores,
+        "worst_p95": worst,
+        "errors": errors,
+        "holds": worst < GOAL_P95_MS and errors == 0,
+        "generator_us": cores["generator"] * seconds / max(1, len(outcomes)) * 1e6,
+    }
+
+
+def print_step(result: dict) -> None:
+    k = result["kinds"]
+    print(
+        f"  {result['multiple']:g}× peak ({result['offered']:.0f} req/s): p95 "
+        + ", ".join(f"{kind} {k[kind]['p95']:.0f}" for kind in KINDS)
+        + f" ms; {result['errors']} errors; cores app {result['cores']['app']:.2f},"
+        f" postgres {result['cores']['postgres']:.2f}, generator {result['cores']['generator']:.2f},"
+        f" rest {result['cores']['rest']:.2f} — {'holds' if result['holds'] else 'does not hold'}",
+        flush=True,
+    )
+
+
+def run_steps(load: Load, meter: loadgen.CpuMeter, args) -> list[dict]:
+    step(load, meter, *WARMUP)
+    results = []
+    for multiple in args.steps:
+        time.sleep(3)
+        results.append(step(load, meter, multiple, args.seconds))
+        print_step(results[-1])
+        if not results[-1]["holds"]:
+            break
+    held = [r["multiple"] for r in results if r["holds"]]
+    if held and not results[-1]["holds"] and results[-1]["multiple"] - max(held) > 0.25:
+        time.sleep(3)
+        results.append(step(load, meter, (max(held) + results[-1]["multiple"]) / 2, args.seconds))
+        print_step(results[-1])
+    return results
+
+
+def existing_pairs(app, patient_ids: list[int], first: date) -> set[tuple[int, date]]:
+    from diary.extensions import db
+    from diary.models import Entry
+
+    pairs = set()
+    with app.app_context():
+        for n in range(0, len(patient_ids), 5000):
+            chunk = patient_ids[n : n + 5000]
+            query = db.select(Entry.patient_id, Entry.day).where(
+                Entry.patient_id.in_(chunk), Entry.day >= first
+            )
+            pairs.update(db.session.execute(query).all())
+        db.engine.dispose()
+    return {(p, d) for p, d in pairs}
+
+
+def count_entries(app) -> int:
+    from diary.extensions import db
+    from diary.models import Entry
+
+    with app.app_context():
+        total = db.session.scalar(db.select(db.func.count()).select_from(Entry))
+        db.engine.dispose()
+    return total
+
+
+def wrong_rows(app, saved: dict[tuple[int, date], dict]) -> list[str]:
+    """Each (patient, day) saved: stored once, with every answer sent."""
+    from diary.extensions import db
+    from diary.models import Entry
+
+    patients = sorted({p for p, _ in saved})
+    rows: dict[tuple[int, date], list] = {}
+    with app.app_context():
+        for n in range(0, len(patients), 5000):
+            query = db.select(Entry).where(Entry.patient_id.in_(patients[n : n + 5000]))
+            for entry in db.session.scalars(query.where(Entry.day >= min(d for _, d in saved))):
+                rows.setdefault((entry.patient_id, entry.day), []).append(entry)
+        problems = []
+        for pair, form in saved.items():
+            stored = rows.get(pair, [])
+            if len(stored) != 1:
+                problems.append(f"{pair}: {len(stored)} rows")
+                continue
+            for name, sent in form.items():
+                value = getattr(stored[0], name)
+                same = value is True if sent == "y" else str(value) == sent
+                if name != "day" and not same and not _same_number(value, sent):
+                    problems.append(f"{pair}: {name} stored {value!r}, sent {sent!r}")
+        db.engine.dispose()
+    return problems
+
+
+def _same_number(value, sent: str) -> bool:
+    try:
+        return float(value) == float(sent)
+    except (TypeError, ValueError):
+        return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patients", type=int, default=150_000)
+    parser.add_argument("--days", type=int, default=45, help="days of entries per patient (default 45)")
+    parser.add_argument("--signed-in", type=int, default=2000, help="patients viewing pages (default 2000)")
+    parser.add_argument("--seconds", type=float, default=25.0, help="length of each step (default 25)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--steps", default="0.5,1,1.5,2,3", type=lambda s: [float(x) for x in s.split(",")], help="× the peak"
+    )
+    args, started, where = start_run(parser)
+    today = datetime.now(UTC).date()
+    from diary.auth.passwords import hash_password
+
+    with bench_app("sqlite://").app_context():
+        password_hash = hash_password(PASSWORD)
+    with (
+        tempfile.TemporaryDirectory(prefix="diary-bench-logs-") as folder,
+        postgres_database("diary_national") as url,
+    ):
+        seeded = seed(url, args.patients, args.days, max(1, args.patients // 20), password_hash, today)
+        print(
+            f"seeded {sum(seeded['counts'].values()):,} rows in {seeded['total_seconds']:.0f} s", flush=True
+        )
+        app = bench_app(url)
+        ids = list(seeded["patient_ids"])
+        count = min(args.signed_in, (len(ids) - 1) // 2)  # at most half: the others save
+        viewers = ids[1 :: (len(ids) - 1) // count][:count]
+        others = sorted(set(ids[1:]) - set(viewers))
+        random.Random(12).shuffle(others)
+        planned = int(
+            PEAK["save"] * (WARMUP[0] * WARMUP[1] + args.seconds * (sum(args.steps) + max(args.steps)))
+        )
+        savers_ids = others[: planned + 1]
+        before = {
+            "total": count_entries(app),
+            "pairs": existing_pairs(app, savers_ids, today - timedelta(EDIT_DAYS)),
+        }
+        env = loadgen.proxied_env(app_env(url, FLASK_CONFIG="production"))
+        server = Server("diary:create_app()", env, args.workers, Path(folder), "national")
+        try:
+            signed_in = asyncio.run(loadgen.sign_in(server.port, f"p{ids[0]}@scale.example"))
+            viewers = loadgen.copies(app, signed_in, viewers)
+            savers = loadgen.copies(app, signed_in, savers_ids)
+            asyncio.run(loadgen.prove_copies(server.port, viewers[:3] + savers[:3]))
+            print(f"{len(viewers)} viewers and {len(savers)} savers signed in; stepping up", flush=True)
+            database = make_url(url).database
+            meter = loadgen.CpuMeter(
+                {
+                    "app": lambda: [server.process.pid, *server.worker_pids()],
+                    "postgres": lambda: loadgen.postgres_backends(database),
+                }
+            )
+            load = Load(server.port, viewers, savers, today)
+            results = run_steps(load, meter, args)
+            log = server.log_text()
+        finally:
+            server.stop()
+        problems = wrong_rows(app, load.saved)
+        grown = count_entries(app) - before["total"]
+        new_days = len(set(load.saved) - before["pairs"])
+    checks = {
+        "saved": len(load.saved),
+        "sent": load.saves,
+        "problems": problems,
+        "grown": grown,
+        "new_days": new_days,
+        "incidents": log.count("incident "),
+        "incident": first_incident(log),
+    }
+    text = report(args, seeded, results, checks)
+    print("\n" + text)
+    if not args.no_record:
+        record(
+            "national.py",
+            "National scale on one small box",
+            f"### {started}\n\nMachine: {where}. Command: `{command_line()}`.\n\n{text}",
+        )
+        print("\nRecorded in bench/RESULTS.md")
+
+
+if __name__ == "__main__":
+    main()

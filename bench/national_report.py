@@ -1,0 +1,98 @@
+"""The report of bench/national.py: the steps, the peak in detail, and where each goal stands."""
+
+import os
+
+GOAL_P95_MS = 100.0
+PEAK = {"save": 42.0, "views": 130.0}  # the evening peak of ~150,000 patients (DESIGN.md, Fast)
+KINDS = ("save", "today", "history", "progress", "sharing")
+WARMUP = (0.5, 5.0)  # × peak, seconds
+
+
+def report(args, seeded: dict, results: list[dict], checks: dict) -> str:
+    counts = seeded["counts"]
+    lines = [
+        f"Seeded by COPY: {args.patients:,} patients × {args.days} days of entries ({counts['entries']:,}"
+        f" entries, {sum(counts.values()):,} rows with users, shares, courses, PHQ-9s and appointments) in"
+        f" {seeded['seconds']:.0f} s, then VACUUM ANALYZE ({seeded['total_seconds']:.0f} s in all).",
+        f"gunicorn {args.workers} sync workers, FLASK_CONFIG=production; paced load from one asyncio thread:"
+        f" the peak is {PEAK['save']:g} saves/s + {PEAK['views']:g} views/s (today 50 %, history 20 %,"
+        f" progress 20 %, sharing 10 %) over {args.signed_in:,} signed-in viewers and a different patient for"
+        f" each save; {args.seconds:g} s per step after a {WARMUP[1]:g} s warm-up; latency from when each"
+        " request was due.",
+        "",
+        "| × peak | offered req/s | p95 ms: " + " / ".join(KINDS) + " | worst p99 ms | errors"
+        " | cores: app / PostgreSQL / generator / rest | holds |",
+        "|---:|---:|---|---:|---:|---|---|",
+    ]
+    for r in results:
+        k, c = r["kinds"], r["cores"]
+        lines.append(
+            f"| {r['multiple']:g} | {r['offered']:.0f} | "
+            + " / ".join(f"{k[n]['p95']:.0f}" for n in KINDS)
+            + f" | {max(k[n]['p99'] for n in KINDS):.0f} | {r['errors']}"
+            f" | {c['app']:.2f} / {c['postgres']:.2f} / {c['generator']:.2f} / {c['rest']:.2f}"
+            f" | {'yes' if r['holds'] else 'no'} |"
+        )
+    peak = next((r for r in results if r["multiple"] >= 1), results[-1])
+    lines += [
+        "",
+        f"At {peak['multiple']:g}× the peak:",
+        "",
+        "| request | sent | p50 ms | p95 ms | p99 ms | errors |",
+    ]
+    lines.append("|---|---:|---:|---:|---:|---:|")
+    for name in KINDS:
+        k = peak["kinds"][name]
+        lines.append(
+            f"| {name} | {k['count']} | {k['p50']:.1f} | {k['p95']:.1f} | {k['p99']:.1f} | {k['errors']} |"
+        )
+    lines.append("")
+    lines += verdicts(results, peak, checks)
+    load = " / ".join(f"{v:.1f}" for v in os.getloadavg())
+    lines.append(f"- load average at the end: {load}")
+    return "\n".join(lines)
+
+
+def verdicts(results: list[dict], peak: dict, checks: dict) -> list[str]:
+    def say(ok: bool) -> str:
+        return "met" if ok else "MISSED"
+
+    at_peak = peak["holds"] and peak["multiple"] >= 1
+    held = [r for r in results if r["holds"]]
+    best = max(held, key=lambda r: r["multiple"]) if held else None
+    failed = [r for r in results if not r["holds"] and (best is None or r["multiple"] > best["multiple"])]
+    above = min(failed, key=lambda r: r["multiple"]) if failed else None
+    lines = [
+        f"- the peak ({peak['multiple']:g}×) with every kind's p95 < {GOAL_P95_MS:.0f} ms and no error: worst"
+        f" p95 {peak['worst_p95']:.0f} ms, {peak['errors']} errors — {say(at_peak)}",
+        "- highest paced rate holding p95 < 100 ms: "
+        + (f"{best['multiple']:g}× the peak ({best['offered']:.0f} req/s)" if best else "none of the steps")
+        + (
+            f"; {above['multiple']:g}× did not (worst p95 {above['worst_p95']:.0f} ms,"
+            f" {above['errors']} errors)"
+            if above
+            else "; every step held (the box may hold more)"
+        ),
+    ]
+    exact = not checks["problems"] and checks["grown"] == checks["new_days"]
+    lines.append(
+        f"- stored rows exact: {checks['saved']} saves answered 200 of {checks['sent']} sent, each stored"
+        f" once with its answers ({len(checks['problems'])} wrong); entries grew by {checks['grown']}, the"
+        f" days that were new: {checks['new_days']} — {say(exact)}"
+    )
+    for problem in checks["problems"][:5]:
+        lines.append(f"  - {problem}")
+    errors = sum(r["errors"] for r in results)
+    first = next((k["first_error"] for r in results for k in r["kinds"].values() if k["first_error"]), "")
+    lines.append(
+        f"- zero errors: {errors} failed requests, {checks['incidents']} incidents in the server log"
+        + (f" (first: {first})" if first else "")
+        + f" — {say(errors == 0 and checks['incidents'] == 0)}"
+    )
+    c = peak["cores"]
+    lines.append(
+        f"- CPU at {peak['multiple']:g}× (cores of 2): app {c['app']:.2f}, PostgreSQL {c['postgres']:.2f},"
+        f" load generator {c['generator']:.2f} ({peak['generator_us']:.0f} µs a request), rest of the"
+        f" machine {c['rest']:.2f}"
+    )
+    return lines
