@@ -22,7 +22,6 @@ Goal (issue 12): GET /today ≥ 0.3 × the floor's requests/s.
 """
 
 import argparse
-import asyncio
 import os
 import statistics
 import tempfile
@@ -52,15 +51,15 @@ PHASES = ("floor", "today")
 def phase(port: int, meter: loadgen.CpuMeter, clients: int, seconds: float, browsers: list) -> dict:
     """One closed-loop phase: requests/s, latency and CPU per request of each party."""
 
-    async def send(n: int) -> str | None:
+    def send(n: int) -> str | None:
         if browsers:
             browser = browsers[n % len(browsers)]
-            return loadgen.check(*await loadgen.fetch(port, browser, "GET", "/today"))
-        return loadgen.check(*await loadgen.fetch(port, anonymous, "GET", "/bench/captured"))
+            return loadgen.check(*loadgen.fetch(port, browser, "GET", "/today"))
+        return loadgen.check(*loadgen.fetch(port, anonymous, "GET", "/bench/captured"))
 
     anonymous = loadgen.Browser(loadgen.address_of(0))
     meter.start()
-    outcomes = asyncio.run(loadgen.closed(clients, seconds, send))
+    outcomes = loadgen.closed(clients, seconds, send)
     cores = meter.stop()
     ms = [o.seconds * 1000 for o in outcomes if o.error is None]
     errors = [o.error for o in outcomes if o.error]
@@ -85,14 +84,12 @@ def bench_backend(name: str, url: str, args, logs: Path) -> dict:
     env = loadgen.proxied_env({**env, "BENCH_CAPTURED_PAGE": str(captured)})
     server = Server("served_app:app", env, 2, logs, f"floor-{name}")
     try:
-        signed_in = asyncio.run(loadgen.sign_in(server.port, seeded["emails"][0]))
+        signed_in = loadgen.sign_in(server.port, seeded["emails"][0])
         browsers = loadgen.copies(app, signed_in, seeded["ids"])
-        asyncio.run(loadgen.prove_copies(server.port, browsers[:3]))
-        status, page = asyncio.run(loadgen.fetch(server.port, browsers[1], "GET", "/today"))
+        loadgen.prove_copies(server.port, browsers[:3])
+        status, page = loadgen.fetch(server.port, browsers[1], "GET", "/today")
         captured.write_bytes(page)
-        served = asyncio.run(
-            loadgen.fetch(server.port, loadgen.Browser("10.0.0.1"), "GET", "/bench/captured")
-        )
+        served = loadgen.fetch(server.port, loadgen.Browser(loadgen.address_of(0)), "GET", "/bench/captured")
         if status != 200 or served != (200, page):
             raise RuntimeError(f"/today answered {status}; the floor route did not send the same bytes")
         pids = lambda: [server.process.pid, *server.worker_pids()]  # noqa: E731

@@ -10,7 +10,7 @@ the last `--days` days (courses started 44–53 days ago; a tenth have today's e
 Server: `gunicorn --workers 2 'diary:create_app()'` with FLASK_CONFIG=production behind one trusted proxy
 (bench/loadgen.py sends X-Forwarded-Proto and -For as the proxy would).
 
-Load (bench/loadgen.py, one asyncio thread): the evening peak is 42 saves/s (POST /today, each by a different
+Load (bench/loadgen.py, sender threads): the evening peak is 42 saves/s (POST /today, each by a different
 patient, today's answers) plus 130 page views/s (GET /today 50 %, /history 20 %, /progress 20 %, /sharing
 10 %) by `--signed-in` patients spread over the population, taken in turn, so no two GETs in a row are for
 the same patient. Each request is sent when it is due (paced, open loop) and its latency counts from then, so
@@ -25,7 +25,6 @@ bench database, the load generator (this process), and the rest of the machine (
 """
 
 import argparse
-import asyncio
 import random
 import tempfile
 import time
@@ -54,6 +53,8 @@ from sqlalchemy.engine import make_url
 VIEWS = ("today", "history", "today", "progress", "today", "sharing", "today", "history", "today", "progress")
 PATHS = {"today": "/today", "history": "/history", "progress": "/progress", "sharing": "/sharing"}
 EDIT_DAYS = 7  # days back a save may still change (today and the six before)
+# A request queued longer than this fails (a browser would have given up); it also bounds a step's length.
+loadgen.TIMEOUT = 10.0
 
 
 class Load:
@@ -63,7 +64,8 @@ class Load:
         self.port, self.viewers, self.savers, self.today = port, viewers, savers, today
         self.views = 0
         self.saves = 0
-        self.saved: dict[tuple[int, date], dict] = {}  # (patient, day) → the answers sent, when answered 200
+        self.sent: dict[tuple[int, date], dict] = {}  # (patient, day) → the answers sent
+        self.answered: set[tuple[int, date]] = set()  # … and answered 200
 
     def view(self):
         n = self.views
@@ -71,8 +73,8 @@ class Load:
         browser = self.viewers[n % len(self.viewers)]
         kind = VIEWS[(n + n // len(self.viewers)) % len(VIEWS)]
 
-        async def send():
-            return loadgen.check(*await loadgen.fetch(self.port, browser, "GET", PATHS[kind]))
+        def send():
+            return loadgen.check(*loadgen.fetch(self.port, browser, "GET", PATHS[kind]))
 
         return kind, send
 
@@ -84,11 +86,13 @@ class Load:
         if n // len(self.savers) >= EDIT_DAYS:
             raise RuntimeError("more saves than patients × days a save can change: use more --patients")
         form = day_form(day, n)
+        pair = (browser.patient_id, day)
 
-        async def send():
-            error = loadgen.check(*await loadgen.fetch(self.port, browser, "POST", "/today", form))
+        def send():
+            self.sent[pair] = form
+            error = loadgen.check(*loadgen.fetch(self.port, browser, "POST", "/today", form))
             if error is None:
-                self.saved[(browser.patient_id, day)] = form
+                self.answered.add(pair)
             return error
 
         return "save", send
@@ -105,7 +109,7 @@ class Load:
 def step(load: Load, meter: loadgen.CpuMeter, multiple: float, seconds: float) -> dict:
     schedule = load.schedule(multiple, seconds)
     meter.start()
-    outcomes = asyncio.run(loadgen.paced(schedule))
+    outcomes = loadgen.paced(schedule)
     cores = meter.stop()
     kinds = {}
     for kind in KINDS:
@@ -144,21 +148,33 @@ def print_step(result: dict) -> None:
     )
 
 
-def run_steps(load: Load, meter: loadgen.CpuMeter, args) -> list[dict]:
-    step(load, meter, *WARMUP)
+def settle(meter: loadgen.CpuMeter, most: float = 60.0) -> None:
+    """Wait until the app's processes are idle: a request a client gave up on is still served after."""
+    waited = 0.0
+    while waited < most:
+        meter.start()
+        time.sleep(0.5)
+        waited += 0.5
+        if meter.stop()["app"] < 0.1:
+            return
+
+
+def run_steps(load: Load, meter: loadgen.CpuMeter, args) -> tuple[dict, list[dict]]:
+    """The warm-up, then each step until one does not hold, then one halfway back; returns both."""
+    warmup = step(load, meter, *WARMUP)
     results = []
     for multiple in args.steps:
-        time.sleep(3)
+        settle(meter)
         results.append(step(load, meter, multiple, args.seconds))
         print_step(results[-1])
         if not results[-1]["holds"]:
             break
     held = [r["multiple"] for r in results if r["holds"]]
     if held and not results[-1]["holds"] and results[-1]["multiple"] - max(held) > 0.25:
-        time.sleep(3)
+        settle(meter)
         results.append(step(load, meter, (max(held) + results[-1]["multiple"]) / 2, args.seconds))
         print_step(results[-1])
-    return results
+    return warmup, results
 
 
 def existing_pairs(app, patient_ids: list[int], first: date) -> set[tuple[int, date]]:
@@ -187,30 +203,38 @@ def count_entries(app) -> int:
     return total
 
 
-def wrong_rows(app, saved: dict[tuple[int, date], dict]) -> list[str]:
-    """Each (patient, day) saved: stored once, with every answer sent."""
+def wrong_rows(app, load: Load, before: set) -> tuple[list[str], int]:
+    """Each (patient, day) saved: stored once, with every answer sent (a save the client gave up on may be
+    stored or not, but never differently). Returns the problems and how many of the days were new."""
     from diary.extensions import db
     from diary.models import Entry
 
-    patients = sorted({p for p, _ in saved})
+    patients = sorted({p for p, _ in load.sent})
+    first = min((d for _, d in load.sent), default=load.today)
     rows: dict[tuple[int, date], list] = {}
+    problems = []
     with app.app_context():
         for n in range(0, len(patients), 5000):
-            query = db.select(Entry).where(Entry.patient_id.in_(patients[n : n + 5000]))
-            for entry in db.session.scalars(query.where(Entry.day >= min(d for _, d in saved))):
+            query = db.select(Entry).where(Entry.patient_id.in_(patients[n : n + 5000]), Entry.day >= first)
+            for entry in db.session.scalars(query):
                 rows.setdefault((entry.patient_id, entry.day), []).append(entry)
-        problems = []
-        for pair, form in saved.items():
+        for pair, form in load.sent.items():
             stored = rows.get(pair, [])
-            if len(stored) != 1:
+            if len(stored) > 1 or (not stored and pair in load.answered):
                 problems.append(f"{pair}: {len(stored)} rows")
-                continue
-            for name, sent in form.items():
-                value = getattr(stored[0], name)
-                same = value is True if sent == "y" else str(value) == sent
-                if name != "day" and not same and not _same_number(value, sent):
-                    problems.append(f"{pair}: {name} stored {value!r}, sent {sent!r}")
+            elif stored and (pair in load.answered or pair not in before):
+                problems += [f"{pair}: {m}" for m in differences(stored[0], form)]
         db.engine.dispose()
+    return problems, len({pair for pair in load.sent if pair in rows} - before)
+
+
+def differences(entry, form: dict) -> list[str]:
+    problems = []
+    for name, sent in form.items():
+        value = getattr(entry, name)
+        same = value is True if sent == "y" else str(value) == sent
+        if name != "day" and not same and not _same_number(value, sent):
+            problems.append(f"{name} stored {value!r}, sent {sent!r}")
     return problems
 
 
@@ -262,10 +286,10 @@ def main() -> None:
         env = loadgen.proxied_env(app_env(url, FLASK_CONFIG="production"))
         server = Server("diary:create_app()", env, args.workers, Path(folder), "national")
         try:
-            signed_in = asyncio.run(loadgen.sign_in(server.port, f"p{ids[0]}@scale.example"))
+            signed_in = loadgen.sign_in(server.port, f"p{ids[0]}@scale.example")
             viewers = loadgen.copies(app, signed_in, viewers)
             savers = loadgen.copies(app, signed_in, savers_ids)
-            asyncio.run(loadgen.prove_copies(server.port, viewers[:3] + savers[:3]))
+            loadgen.prove_copies(server.port, viewers[:3] + savers[:3])
             print(f"{len(viewers)} viewers and {len(savers)} savers signed in; stepping up", flush=True)
             database = make_url(url).database
             meter = loadgen.CpuMeter(
@@ -275,19 +299,19 @@ def main() -> None:
                 }
             )
             load = Load(server.port, viewers, savers, today)
-            results = run_steps(load, meter, args)
+            warmup, results = run_steps(load, meter, args)
             log = server.log_text()
         finally:
             server.stop()
-        problems = wrong_rows(app, load.saved)
+        problems, new_days = wrong_rows(app, load, before["pairs"])
         grown = count_entries(app) - before["total"]
-        new_days = len(set(load.saved) - before["pairs"])
     checks = {
-        "saved": len(load.saved),
-        "sent": load.saves,
+        "answered": len(load.answered),
+        "sent": len(load.sent),
         "problems": problems,
         "grown": grown,
         "new_days": new_days,
+        "warmup_errors": warmup["errors"],
         "incidents": log.count("incident "),
         "incident": first_incident(log),
     }
