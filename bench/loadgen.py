@@ -287,3 +287,17 @@ class CpuMeter:
         cores["rest"] = (end["machine"] - began["machine"]) / wall - sum(cores.values())
         cores["machine"] = (end["machine"] - began["machine"]) / wall
         return cores
+
+
+def wait_until_idle(most: float, below: float = 0.4, window: float = 5.0) -> tuple[float, float]:
+    """On a shared machine: wait, at most `most` seconds, until the whole machine keeps fewer than `below`
+    cores busy over `window` seconds (call it while nothing of the bench's own is working). Returns the
+    seconds waited and the cores busy in the last window."""
+    began = time.perf_counter()
+    while True:
+        start = machine_busy()
+        time.sleep(window)
+        busy = (machine_busy() - start) / window
+        waited = time.perf_counter() - began
+        if busy < below or waited >= most:
+            return waited, busy

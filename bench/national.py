@@ -14,9 +14,11 @@ Load (bench/loadgen.py, sender threads): the evening peak is 42 saves/s (POST /t
 patient, today's answers) plus 130 page views/s (GET /today 50 %, /history 20 %, /progress 20 %, /sharing
 10 %) by `--signed-in` patients spread over the population, taken in turn, so no two GETs in a row are for
 the same patient. Each request is sent when it is due (paced, open loop) and its latency counts from then, so
-queueing counts. Views fetch the HTML page, not the progress page's chart images. A 5 s warm-up at half the
-peak, then a step of `--seconds` at each multiple of the peak in `--steps`, 3 s apart, stopping at the first
-that does not hold; one more step halfway between the last that held and the first that did not.
+queueing counts. Views fetch the HTML page, not the progress page's chart images. On a shared machine the
+bench first waits (at most `--wait-idle` seconds) until nothing else keeps the cores busy. A 5 s warm-up at
+half the peak, then a step of `--seconds` at each multiple of the peak in `--steps`, each once the app is idle
+again, stopping at the first that does not hold; then one step halfway between the last that held and the
+first that did not.
 
 A step holds when every kind's p95 < 100 ms and nothing failed. Afterwards every save answered 200 must be
 stored exactly once with the answers sent, and the entries table must have grown by exactly the days that
@@ -161,7 +163,10 @@ def settle(meter: loadgen.CpuMeter, most: float = 60.0) -> None:
 
 def run_steps(load: Load, meter: loadgen.CpuMeter, args) -> tuple[dict, list[dict]]:
     """The warm-up, then each step until one does not hold, then one halfway back; returns both."""
+    waited, busy = loadgen.wait_until_idle(args.wait_idle)
+    print(f"waited {waited:.0f} s for the machine (busy {busy:.2f} cores); stepping up", flush=True)
     warmup = step(load, meter, *WARMUP)
+    warmup["waited"], warmup["busy"] = waited, busy
     results = []
     for multiple in args.steps:
         settle(meter)
@@ -255,6 +260,9 @@ def main() -> None:
     parser.add_argument(
         "--steps", default="0.5,1,1.5,2,3", type=lambda s: [float(x) for x in s.split(",")], help="× the peak"
     )
+    parser.add_argument(
+        "--wait-idle", type=float, default=300.0, help="seconds to wait at most for an idle machine (300)"
+    )
     args, started, where = start_run(parser)
     today = datetime.now(UTC).date()
     from diary.auth.passwords import hash_password
@@ -290,7 +298,7 @@ def main() -> None:
             viewers = loadgen.copies(app, signed_in, viewers)
             savers = loadgen.copies(app, signed_in, savers_ids)
             loadgen.prove_copies(server.port, viewers[:3] + savers[:3])
-            print(f"{len(viewers)} viewers and {len(savers)} savers signed in; stepping up", flush=True)
+            print(f"{len(viewers)} viewers and {len(savers)} savers signed in", flush=True)
             database = make_url(url).database
             meter = loadgen.CpuMeter(
                 {
@@ -312,6 +320,8 @@ def main() -> None:
         "grown": grown,
         "new_days": new_days,
         "warmup_errors": warmup["errors"],
+        "waited": warmup["waited"],
+        "busy": warmup["busy"],
         "incidents": log.count("incident "),
         "incident": first_incident(log),
     }

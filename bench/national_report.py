@@ -19,6 +19,8 @@ def report(args, seeded: dict, results: list[dict], checks: dict) -> str:
         f" progress 20 %, sharing 10 %) over {args.signed_in:,} signed-in viewers and a different patient for"
         f" each save; {args.seconds:g} s per step after a {WARMUP[1]:g} s warm-up; latency from when each"
         " request was due.",
+        f"Before the steps the bench waited {checks['waited']:.0f} s for the machine to be idle: the rest of"
+        f" it kept {checks['busy']:.2f} cores busy then (other people's work; see the rest column).",
         "",
         "| × peak | offered req/s | p95 ms: " + " / ".join(KINDS) + " | worst p99 ms | errors"
         " | cores: app / PostgreSQL / generator / rest | holds |",
