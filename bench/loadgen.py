@@ -164,6 +164,7 @@ class Outcome:
     kind: str
     seconds: float  # from when the request was due (paced) or sent (closed loop) to the whole answer
     error: str | None
+    at: float = 0.0  # when it was due or sent (time.perf_counter)
 
 
 Send = Callable[[], str | None]
@@ -174,7 +175,7 @@ def _timed(kind: str, due: float, send: Send) -> Outcome:
         error = send()
     except Exception as exc:  # noqa: BLE001 - a failed request is a measured error, not a crash
         error = f"{type(exc).__name__}: {exc}"
-    return Outcome(kind, time.perf_counter() - due, error)
+    return Outcome(kind, time.perf_counter() - due, error, due)
 
 
 def paced(schedule: list[tuple[float, str, Send]], threads: int = 64) -> list[Outcome]:
