@@ -259,10 +259,14 @@ def machine_busy() -> float:
 
 class CpuMeter:
     """How many cores each party kept busy between start() and stop(): this process (the load generator),
-    the given groups of processes, and the rest of the machine (other people's work included)."""
+    the given groups of processes, and the rest of the machine (other people's work included). With
+    `every` seconds, a thread also notes the rest of the machine's cores over each such interval (`rest`),
+    so a burst of other work during a run can be told from the run's own queueing."""
 
-    def __init__(self, groups: dict[str, Callable[[], list[int]]]):
+    def __init__(self, groups: dict[str, Callable[[], list[int]]], every: float | None = None):
         self.groups = groups
+        self.every = every
+        self.rest: list[float] = []
 
     def _snapshot(self) -> dict:
         return {
@@ -272,11 +276,7 @@ class CpuMeter:
             **{name: {pid: cpu_seconds(pid) for pid in pids()} for name, pids in self.groups.items()},
         }
 
-    def start(self) -> None:
-        self.began = self._snapshot()
-
-    def stop(self) -> dict[str, float]:
-        end, began = self._snapshot(), self.began
+    def _cores(self, began: dict, end: dict) -> dict[str, float]:
         wall = end["wall"] - began["wall"]
         cores = {
             "generator": (end["generator"] - began["generator"]) / wall,
@@ -288,6 +288,27 @@ class CpuMeter:
         cores["rest"] = (end["machine"] - began["machine"]) / wall - sum(cores.values())
         cores["machine"] = (end["machine"] - began["machine"]) / wall
         return cores
+
+    def _sample(self) -> None:
+        last = self.began
+        while not self._done.wait(self.every):
+            now = self._snapshot()
+            self.rest.append(self._cores(last, now)["rest"])
+            last = now
+
+    def start(self) -> None:
+        self.began = self._snapshot()
+        self.rest = []
+        if self.every:
+            self._done = threading.Event()
+            self._sampler = threading.Thread(target=self._sample, daemon=True)
+            self._sampler.start()
+
+    def stop(self) -> dict[str, float]:
+        if self.every:
+            self._done.set()
+            self._sampler.join()
+        return self._cores(self.began, self._snapshot())
 
 
 def wait_until_idle(most: float, below: float = 0.4, window: float = 5.0) -> tuple[float, float]:

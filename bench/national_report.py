@@ -28,8 +28,9 @@ def report(args, seeded: dict, runs: list[dict], checks: dict) -> str:
         f" it kept {checks['busy']:.2f} cores busy then (other people's work; see the rest column).",
         "",
         "| × peak | offered req/s | p95 ms: " + " / ".join(KINDS) + " | worst p99 ms | errors"
-        " | cores: app / PostgreSQL / generator / rest | seconds with p95 ≥ 100 ms | holds |",
-        "|---:|---:|---|---:|---:|---|---|---|",
+        " | cores: app / PostgreSQL / generator / rest | seconds with p95 ≥ 100 ms | other work > 0.5 cores"
+        " | holds |",
+        "|---:|---:|---|---:|---:|---|---|---|---|",
     ]
     for r in runs:
         k, c = r["kinds"], r["cores"]
@@ -38,7 +39,7 @@ def report(args, seeded: dict, runs: list[dict], checks: dict) -> str:
             + " / ".join(f"{k[n]['p95']:.0f}" for n in KINDS)
             + f" | {max(k[n]['p99'] for n in KINDS):.0f} | {r['errors']}"
             f" | {c['app']:.2f} / {c['postgres']:.2f} / {c['generator']:.2f} / {c['rest']:.2f}"
-            f" | {r['slow_seconds']} | {'yes' if r['holds'] else 'no'}"
+            f" | {r['slow_seconds']} | {r['other_work']} | {'yes' if r['holds'] else 'no'}"
             + (" (other work: run again)" if r.get("repeated") else "")
             + " |"
         )
