@@ -257,22 +257,35 @@ def machine_busy() -> float:
     return (sum(ticks) - ticks[3] - ticks[4]) / TICK
 
 
+def io_stalled() -> float:
+    """Seconds so far in which every non-idle task of the machine waited for I/O at once (pressure stall
+    information, "full"); 0 where the kernel does not report it."""
+    try:
+        full = Path("/proc/pressure/io").read_text().splitlines()[1]
+    except (OSError, IndexError):
+        return 0.0
+    return int(full.rsplit("total=", 1)[1]) / 1e6
+
+
 class CpuMeter:
     """How many cores each party kept busy between start() and stop(): this process (the load generator),
     the given groups of processes, and the rest of the machine (other people's work included). With
-    `every` seconds, a thread also notes the rest of the machine's cores over each such interval (`rest`),
-    so a burst of other work during a run can be told from the run's own queueing."""
+    `every` seconds, a thread also notes over each such interval the rest of the machine's cores (`rest`) and
+    the milliseconds everything waited for the disk (`io_ms`), so a burst of other work or a stalled disk
+    during a run can be told from the run's own queueing."""
 
     def __init__(self, groups: dict[str, Callable[[], list[int]]], every: float | None = None):
         self.groups = groups
         self.every = every
         self.rest: list[float] = []
+        self.io_ms: list[float] = []
 
     def _snapshot(self) -> dict:
         return {
             "wall": time.perf_counter(),
             "generator": time.process_time(),
             "machine": machine_busy(),
+            "io": io_stalled(),
             **{name: {pid: cpu_seconds(pid) for pid in pids()} for name, pids in self.groups.items()},
         }
 
@@ -294,11 +307,12 @@ class CpuMeter:
         while not self._done.wait(self.every):
             now = self._snapshot()
             self.rest.append(self._cores(last, now)["rest"])
+            self.io_ms.append((now["io"] - last["io"]) * 1000)
             last = now
 
     def start(self) -> None:
         self.began = self._snapshot()
-        self.rest = []
+        self.rest, self.io_ms = [], []
         if self.every:
             self._done = threading.Event()
             self._sampler = threading.Thread(target=self._sample, daemon=True)

@@ -19,7 +19,8 @@ def report(args, seeded: dict, runs: list[dict], checks: dict) -> str:
         f"Seeded by COPY: {args.patients:,} patients × {args.days} days of entries ({counts['entries']:,}"
         f" entries, {sum(counts.values()):,} rows with users, shares, courses, PHQ-9s and appointments) in"
         f" {seeded['seconds']:.0f} s, then VACUUM ANALYZE ({seeded['total_seconds']:.0f} s in all).",
-        f"gunicorn {args.workers} sync workers, FLASK_CONFIG=production; paced load from 64 sender threads:"
+        f"gunicorn {args.workers} {'sync workers' if args.threads == 1 else f'× {args.threads} threads'},"
+        " FLASK_CONFIG=production; paced load from 64 sender threads:"
         f" the peak is {PEAK['save']:g} saves/s + {PEAK['views']:g} views/s (today 50 %, history 20 %,"
         f" progress 20 %, sharing 10 %) over {args.signed_in:,} signed-in viewers and a different patient for"
         f" each save; {args.seconds:g} s per step after a {WARMUP[1]:g} s warm-up; latency from when each"
@@ -29,8 +30,8 @@ def report(args, seeded: dict, runs: list[dict], checks: dict) -> str:
         "",
         "| × peak | offered req/s | p95 ms: " + " / ".join(KINDS) + " | worst p99 ms | errors"
         " | cores: app / PostgreSQL / generator / rest | seconds with p95 ≥ 100 ms | other work > 0.5 cores"
-        " | holds |",
-        "|---:|---:|---|---:|---:|---|---|---|---|",
+        " | disk stalled > 100 ms | holds |",
+        "|---:|---:|---|---:|---:|---|---|---|---|---|",
     ]
     for r in runs:
         k, c = r["kinds"], r["cores"]
@@ -39,8 +40,9 @@ def report(args, seeded: dict, runs: list[dict], checks: dict) -> str:
             + " / ".join(f"{k[n]['p95']:.0f}" for n in KINDS)
             + f" | {max(k[n]['p99'] for n in KINDS):.0f} | {r['errors']}"
             f" | {c['app']:.2f} / {c['postgres']:.2f} / {c['generator']:.2f} / {c['rest']:.2f}"
-            f" | {r['slow_seconds']} | {r['other_work']} | {'yes' if r['holds'] else 'no'}"
-            + (" (other work: run again)" if r.get("repeated") else "")
+            f" | {r['slow_seconds']} | {r['other_work']} | {r['disk_stalls']}"
+            f" | {'yes' if r['holds'] else 'no'}"
+            + (" (other work or the disk: run again)" if r.get("repeated") else "")
             + " |"
         )
     peak = next((r for r in results if r["multiple"] >= 1), results[-1])
