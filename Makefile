@@ -58,6 +58,8 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/oversized.py
+	$(BIN)/python bench/floor.py
+	$(BIN)/python bench/national.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -179,9 +179,12 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn on 127.0.0.1 in its own process group; `log` holds its stderr (errors and tracebacks)."""
+    """gunicorn on 127.0.0.1 in its own process group (sync workers, or gthread ones with `threads` > 1);
+    `log` holds its stderr (errors and tracebacks)."""
 
-    def __init__(self, app_spec: str, env: dict[str, str], workers: int, log_dir: Path, name: str):
+    def __init__(
+        self, app_spec: str, env: dict[str, str], workers: int, log_dir: Path, name: str, threads: int = 1
+    ):
         self.port = free_port()
         self.log = log_dir / f"{name}.log"
         self._log_file = self.log.open("w")
@@ -190,6 +193,7 @@ class Server:
                 str(VENV_BIN / "gunicorn"),
                 "--workers",
                 str(workers),
+                *(["--threads", str(threads)] if threads > 1 else []),  # gthread workers
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--graceful-timeout",

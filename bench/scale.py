@@ -3,13 +3,12 @@ same pages on a 20-patient database in the same run.
 
     .venv/bin/python bench/scale.py [--patients 10000] [--days 180] [--shared 500] [--repeat 10] [--explain]
 
-Seeding: a scratch database migrated with `flask db upgrade`, then COPY (psycopg `cursor.copy`) of users,
-20 clinicians with 500 sharing patients each, courses with their first prescription, an entry for each of
-180 days (written day by day across all patients, as a clinic's table fills in real life, so a patient's
-rows are spread over the table rather than packed together), a PHQ-9 every 28 days and an appointment with
-labs every 30 days; then ANALYZE. The seeding rate is reported in rows per second. The seeding connection
-runs with `session_replication_role = replica`, so the row triggers that keep users.data_version (migration
-0003) do not fire 1.8 million times; every version then stays 0, right for an empty roster_summaries.
+Seeding (bench/population.py): a scratch database migrated with `flask db upgrade`, then COPY (psycopg
+`cursor.copy`) of users, 20 clinicians with 500 sharing patients each, courses with their first prescription,
+an entry for each of 180 days (written day by day across all patients, as a clinic's table fills in real
+life), a PHQ-9 every 28 days and an appointment with labs every 30 days; then VACUUM ANALYZE, without the
+data_version triggers (every version stays 0, right for an empty roster_summaries). The seeding rate is
+reported in rows per second.
 
 Measured through the Flask test client (the whole request: session, queries, flags, templates), signed in
 as a clinician with 500 sharing patients: the patient list (/clinic/) and a review page
@@ -27,9 +26,8 @@ number of queries as on the small database.
 import argparse
 import statistics
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
-import psycopg
 from common import (
     CSRF_RE,
     PASSWORD,
@@ -40,13 +38,10 @@ from common import (
     record,
     start_run,
 )
+from population import seed
 from sqlalchemy import delete, event
-from sqlalchemy.engine import make_url
-
-from diary.models.entry import ENTRY_FIELDS
 
 GOALS_MS = {"list": 200.0, "review": 300.0}
-CLINICIANS = 20
 PAGES = {
     "list_cold": "patient list /clinic/, cold",
     "list": "patient list /clinic/, warm",
@@ -54,182 +49,6 @@ PAGES = {
 }
 # Cold patient-list requests per run: each recomputes every row, so fewer than --repeat.
 COLD_REPEAT = 5
-
-
-# --- Seeding with COPY --------------------------------------------------------------------------------------
-
-
-def seed(url: str, patients: int, days: int, shared: int, password_hash: str, today: date) -> dict:
-    """COPY a clinic network into the database; returns row counts, seconds and the ids to visit."""
-    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    stamp = datetime.now(UTC)
-    clinicians = min(CLINICIANS, max(1, patients // shared))
-    first_patient = clinicians + 1
-    counts: dict[str, int] = {}
-    began = time.perf_counter()
-    with psycopg.connect(conninfo) as conn, conn.cursor() as cur:
-        # No user triggers for this connection: the data_version triggers would fire for every seeded row
-        # (and update the patient's users row each time). Foreign keys are not checked either (they are
-        # triggers too); the rows are generated consistent.
-        cur.execute("SET session_replication_role = replica")
-
-        def copy(table: str, columns: tuple[str, ...], rows) -> None:
-            n = 0
-            with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as out:
-                for row in rows:
-                    out.write_row(row)
-                    n += 1
-            counts[table] = counts.get(table, 0) + n
-
-        user_columns = ("id", "email", "password_hash", "role", "name", "timezone", "clinic_code")
-        copy(
-            "users",
-            (*user_columns, "session_token", "created_at"),
-            [
-                (
-                    c,
-                    f"doctor{c}@scale.example",
-                    password_hash,
-                    "CLINICIAN",
-                    f"Dr. {c}",
-                    "UTC",
-                    f"SCALE{c:04d}",
-                )
-                + (f"clinician-token-{c}", stamp)
-                for c in range(1, clinicians + 1)
-            ]
-            + [
-                (p, f"p{p}@scale.example", password_hash, "PATIENT", f"Patient {p}", "UTC", None)
-                + (f"patient-token-{p}", stamp)
-                for p in range(first_patient, first_patient + patients)
-            ],
-        )
-        patient_ids = range(first_patient, first_patient + patients)
-        # Clinician c has every patient whose number is c modulo the clinicians: 500 each, spread out.
-        copy(
-            "shares",
-            ("id", "patient_id", "clinician_id", "created_at"),
-            ((n + 1, p, 1 + n % clinicians, stamp) for n, p in enumerate(patient_ids)),
-        )
-        starts = {p: today - timedelta(days=days - 1 + p % 10) for p in patient_ids}
-        copy(
-            "courses",
-            ("id", "patient_id", "start_date", "weight_kg", "daily_dose_mg", "target_mg_per_kg")
-            + ("can_get_pregnant", "created_at"),
-            ((p, p, starts[p], 60 + p % 30, 40.0, 135.0, p % 3 == 0, stamp) for p in patient_ids),
-        )
-        copy(
-            "course_revisions",
-            (
-                "id",
-                "course_id",
-                "effective_on",
-                "weight_kg",
-                "daily_dose_mg",
-                "target_mg_per_kg",
-                "changed_at",
-            ),
-            ((p, p, starts[p], 60 + p % 30, 40.0, 135.0, stamp) for p in patient_ids),
-        )
-        counts["entries"] = copy_entries(cur, patient_ids, starts, days, stamp)
-        copy(
-            "checkins",
-            ("patient_id", "day", *(f"q{q}" for q in range(1, 10)), "difficulty", "created_at"),
-            (
-                (p, starts[p] + timedelta(days=d), *((p + d + q) % 4 // 2 for q in range(9)), 0, stamp)
-                for d in range(0, days, 28)
-                for p in patient_ids
-            ),
-        )
-        copy(
-            "appointments",
-            ("patient_id", "clinician_id", "day", "triglycerides", "alt", "ast", "notes", "created_at"),
-            (
-                (p, 1 + p % clinicians, starts[p] + timedelta(days=d), 140.0 + d + p % 50, 25.0, 22.0, "")
-                + (stamp,)
-                for d in range(15, days, 30)
-                for p in patient_ids
-            ),
-        )
-        for table in (
-            "users",
-            "shares",
-            "courses",
-            "course_revisions",
-            "entries",
-            "checkins",
-            "appointments",
-        ):
-            # Table names from the list above, not input.
-            top = f"SELECT max(id) FROM {table}"  # noqa: S608
-            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), ({top}))")
-        conn.commit()
-        seeded = time.perf_counter() - began
-        conn.autocommit = True
-        cur.execute("VACUUM ANALYZE")
-    mine = [p for n, p in enumerate(patient_ids) if n % clinicians == 0]
-    return {
-        "counts": counts,
-        "seconds": seeded,
-        "total_seconds": time.perf_counter() - began,
-        "clinician_email": "doctor1@scale.example",
-        "shared": len(mine),
-        "review_ids": mine[:: max(1, len(mine) // 10)][:10],
-    }
-
-
-# The model's answer fields, in the order _answers writes them.
-ENTRY_COLUMNS = ("patient_id", "day", *ENTRY_FIELDS, "created_at", "updated_at")
-SUNBURN = ["none"] * 20 + ["mild", "severe"]
-VARIANTS = 256
-
-
-def copy_entries(cur, patient_ids: range, starts: dict[int, date], days: int, stamp: datetime) -> int:
-    """COPY the entries as text, day by day across every patient (as a clinic's table fills in real life).
-
-    Values vary with patient and day through a hash into a few hundred answer sets prepared per day, so each
-    of the 1.8 million rows costs one short string format: Python keeps up with COPY.
-    """
-    columns = ", ".join(ENTRY_COLUMNS)
-    written = 0
-    with cur.copy(f"COPY entries ({columns}) FROM STDIN") as out:
-        for d in range(days):
-            variants = [_answers(h, d / days, stamp) for h in range(VARIANTS)]
-            lines = []
-            for p in patient_ids:
-                h = (p * 2654435761 + d * 40503) % VARIANTS
-                lines.append(f"{p}\t{starts[p] + timedelta(days=d)}\t{variants[h]}")
-            out.write("".join(lines))
-            written += len(lines)
-    return written
-
-
-def _answers(h: int, t: float, stamp: datetime) -> str:
-    """One day's answers (every column after patient and day) as a COPY text line; t is 0..1 of the course."""
-    b = lambda flag: "t" if flag else "f"  # noqa: E731
-    values = [
-        0.0 if h % 25 == 0 else 40.0,
-        min(10, int(3 + 5 * t + h % 3)),
-        min(10, int(2 + 3 * t + h % 2)),
-        h % 4,
-        b(h % 20 == 0),
-        (h * 7) % 90,
-        b(h % 10 < 7),
-        b(h % 5 < 2),
-        SUNBURN[h % len(SUNBURN)],
-        max(0, min(10, round(7 - 2 * t + (h % 5 - 2)))),
-        max(0, min(4, int(3.5 - 3 * t + (h % 2)))),
-        max(0, int(6 - 5 * t + (h % 5 - 2))),
-        "f",
-        "f",
-        b(h % 20 == 1),
-        "f",
-        b(h == 7 and t > 0.9),
-        "Lips cracked again." if h % 10 == 0 else "",
-        stamp.isoformat(),
-        stamp.isoformat(),
-    ]
-    return "\t".join(map(str, values)) + "\n"
 
 
 # --- Measuring the pages ------------------------------------------------------------------------------------
