@@ -323,13 +323,33 @@ class Client:
 
     def login(self, email: str, password: str = PASSWORD) -> "Client":
         self.read_csrf("/login")
-        status, _, _ = self.post("/login", {"email": email, "password": password})
+        status, _, headers = self.post("/login", {"email": email, "password": password})
         if status != 302:
             raise RuntimeError(f"sign-in as {email} answered {status}")
+        # A clinician's first page sends them to the second step (a patient's simply opens).
+        status, _, headers = self.get(headers.get("Location", "/"))
+        if status == 302 and "/two-factor" in headers.get("Location", ""):
+            self._second_factor(email)
         return self
+
+    def _second_factor(self, email: str) -> None:
+        """The seeded clinician's code (BENCH_TOTP_SECRET). A code is accepted once: a second sign-in in the
+        same 30-second step waits for the next code."""
+        import pyotp
+
+        totp = pyotp.TOTP(BENCH_TOTP_SECRET)
+        for _attempt in (1, 2):
+            self.read_csrf("/two-factor")
+            if self.post("/two-factor", {"code": totp.now()})[0] == 302:
+                return
+            time.sleep(totp.interval - time.time() % totp.interval + 1)
+        raise RuntimeError(f"second factor for {email} refused")
 
 
 # --- A seeded clinic ----------------------------------------------------------------------------------------
+
+# The bench clinician's authenticator key (base32; a scratch database's only clinician).
+BENCH_TOTP_SECRET = "BENCHBENCHBENCHBENCHBENCHBENCH23"
 
 DAY_FORM = {
     "dose_mg": "40",
@@ -396,6 +416,7 @@ def seed_clinic(app, patients: int, days: int, today: date, *, blank_recent: int
     with app.app_context():
         hashed = hash_password(PASSWORD)
         clinician = create_clinician("clinician@bench.example", PASSWORD, name="Dr. Bench")
+        clinician.totp_secret = BENCH_TOTP_SECRET
         db.session.flush()
         emails = [f"patient{n}@bench.example" for n in range(patients)]
         db.session.execute(

@@ -273,7 +273,7 @@ def main() -> None:
     )
     args, started, where = start_run(parser)
     today = datetime.now(UTC).date()
-    from diary.auth.passwords import hash_password
+    from diary.passwords import hash_password
 
     with bench_app("sqlite://").app_context():
         password_hash = hash_password(PASSWORD)
