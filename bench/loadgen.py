@@ -123,27 +123,54 @@ def sign_in(port: int, email: str) -> Browser:
 
 
 def copies(app, signed_in: Browser, patient_ids: Iterable[int]) -> list[Browser]:
-    """One browser per patient: the signed-in session re-signed for each (see the module's note)."""
+    """One browser per patient: the signed-in cookie re-signed for each, naming a session row of that
+    patient's own (server-side sessions, diary/sessions.py), made here as a sign-in would make it."""
+    import hashlib
+    import secrets
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import insert
+
     from diary.extensions import db
-    from diary.models import User
+    from diary.models import User, UserSession
 
     serializer = app.session_interface.get_signing_serializer(app)
     name = app.config["SESSION_COOKIE_NAME"]
     session = serializer.loads(signed_in.cookies[name])
     wanted = list(patient_ids)
-    users = {}
+    ids = {patient_id: secrets.token_urlsafe(32) for patient_id in wanted}
+    emails = {}
+    now = datetime.now(UTC)
     with app.app_context():
         for first in range(0, len(wanted), 5000):
             chunk = wanted[first : first + 5000]
-            for user in db.session.scalars(db.select(User).where(User.id.in_(chunk))):
-                users[user.id] = (user.get_id(), user.email)
+            emails.update(db.session.execute(db.select(User.id, User.email).where(User.id.in_(chunk))).all())
+            rows = [
+                {
+                    "user_id": patient_id,
+                    "token_hash": hashlib.sha256(ids[patient_id].encode()).hexdigest(),
+                    "device": "bench",
+                    "created_at": now,
+                    "last_seen_at": now,
+                    "expires_at": now + timedelta(hours=12),
+                    "remembered": False,
+                }
+                for patient_id in chunk
+            ]
+            db.session.execute(insert(UserSession), rows)
+        db.session.commit()
         db.engine.dispose()
     browsers = []
     for n, patient_id in enumerate(wanted, start=1):
-        user_id, email = users[patient_id]
-        cookie = serializer.dumps({**session, "_user_id": user_id})
+        cookie = serializer.dumps({**session, "_user_id": ids[patient_id]})
         browsers.append(
-            Browser(address_of(n), {**signed_in.cookies, name: cookie}, signed_in.csrf, patient_id, email)
+            Browser(
+                address_of(n),
+                {**signed_in.cookies, name: cookie},
+                signed_in.csrf,
+                patient_id,
+                emails[patient_id],
+            )
         )
     return browsers
 
