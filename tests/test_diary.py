@@ -242,28 +242,35 @@ def test_history_pages_back_through_older_days(app, patient_client):
     assert patient_client.get("/history?page=0").status_code == 404
 
 
-@pytest.mark.parametrize("workers", [20])
-def test_concurrent_saves_of_one_day_leave_one_row(app, make_patient, workers):
-    make_patient("race@example.com")
+def save_in_parallel(app, email: str, workers: int, **fields) -> list:
+    """`workers` signed-in browsers of one patient save today at the same moment (mood varies); returns each
+    response."""
     clients = []
     for _ in range(workers):
         client = app.test_client()
-        login(client, "race@example.com")
+        login(client, email)
         clients.append((client, csrf_token(client)))
-    statuses = []
+    responses = []
     barrier = threading.Barrier(workers)
 
     def hit(client, token, n):
         barrier.wait()
-        data = {"day": today().isoformat(), **FULL_DAY, "mood": str(n % 11), "csrf_token": token}
-        statuses.append(client.post("/today", data=data).status_code)
+        data = {"day": today().isoformat(), **FULL_DAY, "mood": str(n % 11), **fields, "csrf_token": token}
+        responses.append(client.post("/today", data=data))
 
     threads = [threading.Thread(target=hit, args=(c, t, n)) for n, (c, t) in enumerate(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert statuses == [200] * workers
+    return responses
+
+
+@pytest.mark.parametrize("workers", [20])
+def test_concurrent_saves_of_one_day_leave_one_row(app, make_patient, workers):
+    make_patient("race@example.com")
+    responses = save_in_parallel(app, "race@example.com", workers)
+    assert [response.status_code for response in responses] == [200] * workers
     assert len(stored(app)) == 1
 
 

@@ -2,14 +2,13 @@
 the only source of the clinician's safety flags, which say so when the patient later changed the answer."""
 
 import json
-import threading
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from conftest import csrf_token, login, post, today, yesterday
+from conftest import login, post, today, yesterday
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from test_diary import FULL_DAY, is_checked, save
+from test_diary import is_checked, save, save_in_parallel
 
 from diary.extensions import db
 from diary.models import Entry, EntryRevision, SafetyAlert, User
@@ -263,30 +262,7 @@ def test_events_cannot_be_changed_or_removed_while_the_account_exists(app, clini
 @pytest.mark.parametrize("workers", [20])
 def test_parallel_saves_of_a_self_harm_day_keep_one_event_and_never_fail(app, make_patient, workers):
     make_patient("race@example.com")
-    clients = []
-    for _ in range(workers):
-        client = app.test_client()
-        login(client, "race@example.com")
-        clients.append((client, csrf_token(client)))
-    statuses = []
-    barrier = threading.Barrier(workers)
-
-    def hit(client, token, n):
-        barrier.wait()
-        data = {
-            "day": today().isoformat(),
-            **FULL_DAY,
-            "mood": str(n % 11),
-            "symptoms": ["self_harm_thoughts"],
-            "csrf_token": token,
-        }
-        response = client.post("/today", data=data)
-        statuses.append((response.status_code, STOP_AND_CALL in response.get_data(as_text=True)))
-
-    threads = [threading.Thread(target=hit, args=(c, t, n)) for n, (c, t) in enumerate(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    responses = save_in_parallel(app, "race@example.com", workers, symptoms=["self_harm_thoughts"])
+    statuses = [(r.status_code, STOP_AND_CALL in r.get_data(as_text=True)) for r in responses]
     assert statuses == [(200, True)] * workers
     assert events(app) == [("self_harm", today(), "entry", None)]
