@@ -47,6 +47,7 @@ from common import (
     start_run,
 )
 from http_load import first_incident
+from sqlalchemy.engine import make_url
 
 GOAL = 0.3
 PHASES = ("floor", "today")
@@ -96,8 +97,13 @@ def bench_backend(name: str, url: str, args, logs: Path) -> dict:
         served = loadgen.fetch(server.port, loadgen.Browser(loadgen.address_of(0)), "GET", "/bench/captured")
         if status != 200 or served != (200, page):
             raise RuntimeError(f"/today answered {status}; the floor route did not send the same bytes")
-        pids = lambda: [server.process.pid, *server.worker_pids()]  # noqa: E731
-        meter = loadgen.CpuMeter({"app": pids})
+        database = make_url(url).database if name == "postgresql" else None
+        meter = loadgen.CpuMeter(
+            {
+                "app": lambda: [server.process.pid, *server.worker_pids()],
+                "db": lambda: loadgen.postgres_backends(database) if database else [],
+            }
+        )
         waited, busy = loadgen.wait_until_idle(args.wait_idle)
         print(f"  {name}: waited {waited:.0f} s for the machine (busy {busy:.2f} cores)", flush=True)
         phase(server.port, meter, args.clients, 2, browsers)  # warm-up: both workers, templates compiled
@@ -135,12 +141,13 @@ def report(name: str, result: dict, args) -> str:
     rounds = result["rounds"]
     ratio = statistics.median(r["today"]["rps"] / r["floor"]["rps"] for r in rounds)
     cpu = {p: statistics.median(r[p]["cpu_ms"]["app"] for r in rounds) for p in PHASES}
+    db_ms = statistics.median(r["today"]["cpu_ms"]["db"] for r in rounds)
     lines = [
         f"**{name}** ({result['page_bytes']:,}-byte page; the bench waited {result['waited']:.0f} s for the"
         f" machine to be idle, and the rest of it kept {result['busy']:.2f} cores busy then)",
         "",
         "| request | rps (median of rounds) | p50 ms | p95 ms | app CPU ms a request | load generator CPU ms"
-        " a request | cores: app / generator / rest | requests | errors |",
+        " a request | cores: app / PostgreSQL / generator / rest | requests | errors |",
         "|---|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
     labels = {
@@ -154,7 +161,7 @@ def report(name: str, result: dict, args) -> str:
         lines.append(
             f"| {labels[p]} | {middle['rps']:.0f} | {middle['p50']:.1f} | {middle['p95']:.1f} | {cpu[p]:.2f}"
             f" | {statistics.median(m['cpu_ms']['generator'] for m in measured):.2f}"
-            f" | {c['app']:.2f} / {c['generator']:.2f} / {c['rest']:.2f}"
+            f" | {c['app']:.2f} / {c['db']:.2f} / {c['generator']:.2f} / {c['rest']:.2f}"
             f" | {sum(m['requests'] for m in measured)} | {sum(m['errors'] for m in measured)} |"
         )
     errors = sum(r[p]["errors"] for r in rounds for p in PHASES)
@@ -166,7 +173,8 @@ def report(name: str, result: dict, args) -> str:
         + ", ".join(f"{r['today']['rps'] / r['floor']['rps']:.2f}" for r in rounds)
         + f") — {verdict}",
         f"- the app's own CPU a request: /today {cpu['today']:.2f} ms, the floor {cpu['floor']:.2f} ms"
-        f" ({cpu['floor'] / cpu['today']:.2f} ×: the same ratio without the load generator's share)",
+        f" ({cpu['floor'] / cpu['today']:.2f} ×: the same ratio without the load generator's share)"
+        + (f"; PostgreSQL's backends another {db_ms:.2f} ms a /today" if name == "postgresql" else ""),
         f"- zero errors: {errors} failed requests, {result['incidents']} incidents in the server log"
         + (f" (first: {first})" if first else "")
         + f" — {'met' if errors == 0 and result['incidents'] == 0 else 'MISSED'}",
