@@ -1,7 +1,7 @@
 """Per-request cost against the floor: signed-in GET /today rotating over thousands of patients, as fast as
 answers come, against a route of the same server sending the same bytes, on SQLite and on PostgreSQL.
 
-    .venv/bin/python bench/floor.py [--patients 5000] [--days 45] [--clients 8] [--seconds 8] [--rounds 3]
+    .venv/bin/python bench/floor.py [--patients 10000] [--days 45] [--clients 8] [--seconds 8] [--rounds 3]
 
 For each backend: a scratch database (`flask db upgrade`) seeded with `--patients` patients sharing with one
 clinician, each with a course and an entry for each of the last `--days` days but today (bench/common.py
@@ -16,8 +16,9 @@ answered):
 - floor   GET /bench/captured, no session;
 - today   GET /today, request n signed in as patient n mod `--patients`, so no two requests in a row are for
           the same patient and no process can answer from a memory of recent pages: the issue asks for at
-          least 1,000 patients; 5,000 by default is more than any per-process memory the app has had (the
-          code before issue 12 kept 4,096 course panels and 512 pages in each process).
+          least 1,000 patients; 10,000 by default, so that each of the two workers sees about 5,000 others
+          between two visits of a patient, more than any per-process memory the app has had (the code
+          before issue 12 kept the last 4,096 course panels and 512 pages in each process).
 The ratio of requests/s is taken within each round and the median reported (the machine is shared; ratios
 hold where absolute figures drift). The app's CPU per request (its processes' CPU ÷ requests) is reported
 beside it: it does not depend on how much CPU the load generator took from the same two cores.
@@ -184,7 +185,7 @@ def report(name: str, result: dict, args) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--patients", type=int, default=5000, help="patients /today rotates over (5000)")
+    parser.add_argument("--patients", type=int, default=10_000, help="patients /today rotates over (10000)")
     parser.add_argument("--days", type=int, default=45, help="days of entries per patient (default 45)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent browsers (default 8)")
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each phase (default 8)")
