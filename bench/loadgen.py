@@ -287,13 +287,13 @@ def machine_busy() -> float:
 
 
 def io_stalled() -> float:
-    """Seconds so far in which every non-idle task of the machine waited for I/O at once (pressure stall
-    information, "full"); 0 where the kernel does not report it."""
+    """Seconds so far in which some task of the machine waited for the disk (pressure stall information,
+    "some": a worker waiting for its commit's flush counts); 0 where the kernel does not report it."""
     try:
-        full = Path("/proc/pressure/io").read_text().splitlines()[1]
+        some = Path("/proc/pressure/io").read_text().splitlines()[0]
     except (OSError, IndexError):
         return 0.0
-    return int(full.rsplit("total=", 1)[1]) / 1e6
+    return int(some.rsplit("total=", 1)[1]) / 1e6
 
 
 class CpuMeter:

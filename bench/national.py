@@ -71,7 +71,9 @@ loadgen.TIMEOUT = 10.0
 # before a slow stretch began, is put down to other work and run again (other people's test suites also
 # create and drop databases, each drop a forced checkpoint that can stall this machine's disk for seconds).
 BUSY, BURST = 0.3, 0.5
-STALL_MS = 100.0  # … or the disk stalled every task for this long in a second (/proc/pressure/io, "full")
+# … or some task waited this long for the disk in a second (/proc/pressure/io, "some"; the run's own commits
+# wait ~40–130 ms a second at the peak, a checkpoint storm of other people's databases far more).
+STALL_MS = 500.0
 
 
 class Load:
@@ -179,7 +181,7 @@ def as_ranges(seconds: list[int]) -> list[tuple[int, int]]:
 
 def interfered(ranges: list[tuple[int, int]], meter: loadgen.CpuMeter) -> bool:
     """Whether, in the few seconds before a slow stretch began, other work kept more than BURST cores busy or
-    the disk stalled everything for more than STALL_MS in a second."""
+    some task waited for the disk more than STALL_MS in a second."""
     return any(
         max(meter.rest[max(0, a - 3) : a + 1], default=0.0) > BURST
         or max(meter.io_ms[max(0, a - 3) : a + 1], default=0.0) > STALL_MS

@@ -30,7 +30,7 @@ def report(args, seeded: dict, runs: list[dict], checks: dict) -> str:
         "",
         "| × peak | offered req/s | p95 ms: " + " / ".join(KINDS) + " | worst p99 ms | errors"
         " | cores: app / PostgreSQL / generator / rest | seconds with p95 ≥ 100 ms | other work > 0.5 cores"
-        " | disk stalled > 100 ms | holds |",
+        " | a task waited > 0.5 s for the disk | holds |",
         "|---:|---:|---|---:|---:|---|---|---|---|---|",
     ]
     for r in runs:
