@@ -4,6 +4,7 @@ visit report; the list is searched and ordered by name. Bad input gets a message
 nothing."""
 
 import re
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -434,3 +435,28 @@ def test_the_demo_patients_have_names_ages_and_record_numbers(app, runner):
     assert "Alex Morgan age " in listing and "record no. DR-10234" in listing
     assert "no name given" not in listing
     assert len(re.findall(r"age \d+ · record no\. DR-\d+", listing)) == 3  # the three who share
+
+
+def test_one_number_given_to_two_patients_at_once_is_kept_by_one_and_refused_to_the_other(app, two_clinics):
+    """No look-up first: the database's unique index decides, so a race ends in a message, never a 500."""
+    ann, bob, _cat = two_clinics
+    clinics = [doctor_client(app), doctor_client(app)]
+    tokens = [csrf_token(client) for client in clinics]
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def give(client, token: str, patient_id: int) -> None:
+        barrier.wait()
+        data = {"record_number": "RACE-1", "csrf_token": token}
+        statuses.append(client.post(f"/clinic/patients/{patient_id}/record-number", data=data).status_code)
+
+    threads = [
+        threading.Thread(target=give, args=(clinic, token, patient))
+        for clinic, token, patient in zip(clinics, tokens, (ann, bob), strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [302, 422]
+    assert sorted(number or "" for number in record_numbers(app).values()) == ["", "", "RACE-1"]
