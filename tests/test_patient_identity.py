@@ -460,3 +460,15 @@ def test_one_number_given_to_two_patients_at_once_is_kept_by_one_and_refused_to_
         thread.join()
     assert sorted(statuses) == [302, 422]
     assert sorted(number or "" for number in record_numbers(app).values()) == ["", "", "RACE-1"]
+
+
+def test_a_patient_who_shared_before_names_were_asked_is_told_the_clinic_cannot_see_their_name(
+    app, patient_client, make_clinician, share
+):
+    doctor, _code = make_clinician()
+    share(db_id(app, "pat@example.com"), doctor)
+    notice = 'id="no-name">Your dermatologist cannot see your name'
+    assert notice in patient_client.get("/sharing").get_data(as_text=True)
+    assert "pat no name given" in text(doctor_client(app).get("/clinic/"))  # the address's first part, marked
+    post(patient_client, "/account/identity", {"identity-name": "Pat Example"})
+    assert notice not in patient_client.get("/sharing").get_data(as_text=True)
