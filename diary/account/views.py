@@ -1,4 +1,4 @@
-"""/account (change password; delete the account), /export.csv and /export.json."""
+"""/account (change password; the time zone; delete the account), /export.csv and /export.json."""
 
 from datetime import UTC, datetime
 
@@ -9,7 +9,7 @@ from diary import audit, sessions, throttle
 from diary.access import patient_required
 from diary.account import bp
 from diary.account.export import patient_records, to_csv, to_json
-from diary.account.forms import ChangePasswordForm, DeleteAccountForm
+from diary.account.forms import ChangePasswordForm, DeleteAccountForm, TimezoneForm
 from diary.account.lifecycle import change_password, delete_patient
 from diary.extensions import db
 from diary.passwords import verify_password
@@ -19,11 +19,18 @@ from diary.security import start_session
 NOT_YOURS = "That is not your current password."
 
 
-def _page(password_form: ChangePasswordForm, delete_form: DeleteAccountForm | None, status: int = 200):
+def _page(
+    password_form: ChangePasswordForm,
+    delete_form: DeleteAccountForm | None,
+    status: int = 200,
+    timezone_form: TimezoneForm | None = None,
+):
     return render_template(
         "account/account.html",
         password_form=password_form,
         delete_form=delete_form,
+        timezone_form=timezone_form
+        or TimezoneForm(prefix="zone", formdata=None, timezone=current_user.timezone),
         devices=sessions.of_user(current_user.id),
         this_device=sessions.current(),
     ), status
@@ -72,6 +79,18 @@ def account():
         mark_passed(sessions.current())
         db.session.commit()
     flash("Your password is changed. Other devices are signed out.", "success")
+    return redirect(url_for("account.account"))
+
+
+@bp.post("/account/timezone")
+@login_required
+def change_timezone():
+    form = TimezoneForm(prefix="zone")
+    if not form.validate_on_submit():
+        return _page(ChangePasswordForm(formdata=None), _delete_form(), 422, timezone_form=form)
+    current_user.timezone = form.timezone.data
+    db.session.commit()
+    flash(f"Your time zone is now {form.timezone.data}.", "success")
     return redirect(url_for("account.account"))
 
 

@@ -1,16 +1,15 @@
 """Account forms: registration, sign-in, a forgotten password and its reset, confirming an address."""
 
-from zoneinfo import available_timezones
-
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from diary.clinical.days import known_timezones
 from diary.passwords import MAX_LENGTH, password_problem
 
 
 def valid_timezone(name: str | None) -> bool:
-    return bool(name) and name in available_timezones()
+    return bool(name) and name in known_timezones()
 
 
 class PasswordRules:
@@ -36,8 +35,15 @@ class RegisterForm(FlaskForm):
         "Repeat the password",
         validators=[DataRequired("Repeat the password."), EqualTo("password", "The two passwords differ.")],
     )
-    # Filled in by the browser's JavaScript when it offers a time zone; otherwise the configured default.
-    timezone = HiddenField()
+    # Chosen by the browser's JavaScript when it names one (static/js/app.js), or by the patient; left at
+    # "Choose…" (or anything not listed), the configured default.
+    timezone = SelectField(
+        "Time zone",
+        choices=lambda: [("", "Choose your time zone"), *((zone, zone) for zone in known_timezones())],
+        validate_choice=False,
+        description="Your diary's days follow it. You can change it later on Account.",
+        render_kw={"data-detect-timezone": True},
+    )
 
 
 class LoginForm(FlaskForm):
