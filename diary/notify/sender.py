@@ -121,17 +121,18 @@ def _claim(candidate: Candidate, now: datetime) -> tuple[bool, bool] | None:
             claimed_at=now,
         )
         .on_conflict_do_nothing(index_elements=[table.c.patient_id, table.c.kind, table.c.day])
+        .returning(table.c.email_sent, table.c.push_sent)
     )
-    taken = db.session.execute(insert).rowcount == 1
-    if not taken:
+    # (RETURNING says whether the row went in: psycopg reports no rowcount for these statements.)
+    row = db.session.execute(insert).first()
+    if row is None:
         retry = (
             update(ReminderSend)
             .where(*_key(candidate), ReminderSend.status == "failed", ReminderSend.attempts < MAX_ATTEMPTS)
             .values(status="sending", attempts=ReminderSend.attempts + 1, claimed_at=now)
+            .returning(ReminderSend.email_sent, ReminderSend.push_sent)
         )
-        taken = db.session.execute(retry).rowcount == 1
-    sent = db.session.execute(select(ReminderSend.email_sent, ReminderSend.push_sent).where(*_key(candidate)))
-    row = sent.one() if taken else None
+        row = db.session.execute(retry).first()
     db.session.commit()
     return tuple(row) if row is not None else None
 
