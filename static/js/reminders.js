@@ -10,6 +10,7 @@
   var on = section.querySelector(".push-on");
   var off = section.querySelector(".push-off");
   var token = document.querySelector("input[name=csrf_token]");
+  section.querySelector(".push-nojs").hidden = true;
 
   function say(text) { status.textContent = text; status.hidden = !text; }
 
