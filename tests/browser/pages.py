@@ -93,7 +93,7 @@ PAGES = [
     Page("account-invalid", "/account", "writer", 422, submit="Change password"),
     Page("reminders-invalid", "/reminders", "writer", 422,
          (("#daily_log_email", True), ("#daily_log_at", "23:30")), "Save reminders"),
-    Page("calendar-link", "/reminders", "writer", 200, submit="Make my calendar link"),
+    Page("calendar-link", "/reminders", "writer", 200, submit="Make a new calendar link"),
     # Clinician
     Page("patients", "/clinic/", "clinician"),
     Page("patient-review", "/clinic/patients/{patient_id}", "clinician"),
