@@ -44,6 +44,7 @@ def test_the_notifications_switch_is_offered_with_javascript_and_explained_witho
     page = new_context(PHONE, "patient").new_page()
     page.goto("/reminders")
     page.get_by_role("button", name="Turn on notifications here").wait_for()
+    assert page.get_by_role("button", name="Turn off notifications here").is_hidden()
     assert page.get_by_text("Email reminders work without it").is_hidden()
 
     plain = new_context(PHONE, "patient", java_script_enabled=False).new_page()
