@@ -31,8 +31,11 @@ demo: migrate
 demo-code: $(VENV)/.installed-run
 	$(BIN)/flask demo-code
 
-## Install, migrate, seed the demo on an empty database, and serve on http://127.0.0.1:5000
+## Install, migrate, seed the demo on an empty database, and serve on http://127.0.0.1:5000, sending the
+## reminders due every 60 seconds in the background (stopped with the server)
 run: demo
+	@DIARY_PUBLIC_URL=$${DIARY_PUBLIC_URL:-http://127.0.0.1:5000} $(BIN)/flask send-reminders --every 60 & \
+	sender=$$!; trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 ## Lint, static analysis and the whole test suite, in TEST_WORKERS processes (the browser tests on one of them)

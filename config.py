@@ -7,6 +7,7 @@ SECRET_KEY, development makes a random one once and keeps it in instance/secret_
 one in every process.
 """
 
+import base64
 import os
 import secrets
 from datetime import timedelta
@@ -82,6 +83,27 @@ class Config:
     FORCE_HTTPS = False
     PREFERRED_URL_SCHEME = "https"
     DEMO_ALLOWED = True
+    # Web Push for reminders: the VAPID key that signs every push (RFC 8292), as the base64url of its raw
+    # 32-byte P-256 private key (what `vapid --gen` or `web-push generate-vapid-keys` print); the public key
+    # browsers subscribe with is derived from it. Unset in production: push is off; email reminders work.
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY") or None
+    # Who push services may contact about this sender: mailto:… or https://… (PUBLIC_URL when unset).
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT") or None
+    # The push services a browser's subscription may point at (a host or a parent domain each): the server
+    # posts to that address, so anything else (an internal address) is refused when a browser subscribes.
+    PUSH_SERVICE_HOSTS = tuple(
+        host.strip()
+        for host in (
+            os.environ.get("DIARY_PUSH_SERVICE_HOSTS")
+            or "fcm.googleapis.com,push.services.mozilla.com,notify.windows.com,push.apple.com"
+        ).split(",")
+        if host.strip()
+    )
+    # A push service that does not answer within this many seconds is tried again on the next run.
+    PUSH_TIMEOUT_SECONDS = 10
+    # Calendar links tried in vain, per address and hour, before the address is refused for a while.
+    CALENDAR_MISSES_PER_ADDRESS = 20
+    CALENDAR_MISS_WINDOW = timedelta(hours=1)
 
     @classmethod
     def init_app(cls, app) -> None:
@@ -108,6 +130,16 @@ def kept_secret(path: Path) -> str:
     return path.read_text().strip()
 
 
+# The order of the P-256 group: a private key is a number from 1 to P256_ORDER - 1.
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+
+
+def vapid_key_from(seed: bytes) -> str:
+    """A VAPID private key (base64url of the raw 32-byte scalar) made from random bytes."""
+    scalar = int.from_bytes(seed, "big") % (P256_ORDER - 1) + 1
+    return base64.urlsafe_b64encode(scalar.to_bytes(32, "big")).rstrip(b"=").decode()
+
+
 class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = False
     PREFERRED_URL_SCHEME = "http"
@@ -116,11 +148,16 @@ class DevelopmentConfig(Config):
     SECRET_KEY_FILE = INSTANCE_DIR / "secret_key"
     # Without MAIL_URL, mail goes to instance/outbox/*.eml (the path is printed): nothing to set up.
     MAIL_OUTBOX_EXPECTED = True
+    # Without VAPID_PRIVATE_KEY, a key made on the first run and kept here: push works out of the box.
+    VAPID_KEY_FILE = INSTANCE_DIR / "vapid_key"
 
     @classmethod
     def init_app(cls, app) -> None:
         if not app.config.get("SECRET_KEY"):
             app.config["SECRET_KEY"] = kept_secret(Path(app.config["SECRET_KEY_FILE"]))
+        if not app.config.get("VAPID_PRIVATE_KEY"):
+            seed = bytes.fromhex(kept_secret(Path(app.config["VAPID_KEY_FILE"])))
+            app.config["VAPID_PRIVATE_KEY"] = vapid_key_from(seed)
 
 
 class TestingConfig(Config):
@@ -136,6 +173,10 @@ class TestingConfig(Config):
     ARGON2_PARALLELISM = 1
     # The suite's own SMTP server (tests/conftest.py) gives MAIL_URL; no test writes into instance/.
     MAIL_OUTBOX = None
+    # A new push key in every process unless given (two `flask send-reminders` of one test share one).
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY") or vapid_key_from(secrets.token_bytes(32))
+    # The suite's own push service listens on localhost (tests/push_service.py).
+    PUSH_SERVICE_HOSTS = (*Config.PUSH_SERVICE_HOSTS, "localhost")
 
 
 class ProductionConfig(Config):

@@ -1,6 +1,7 @@
-"""Command-line tasks for clinic admins: demo data, clinician accounts, backups."""
+"""Command-line tasks for clinic admins: demo data, clinician accounts, backups, sending reminders."""
 
 import sys
+from datetime import UTC, datetime
 
 import click
 from flask import Flask, current_app
@@ -66,6 +67,27 @@ def init_app(app: Flask) -> None:
         if not secret:
             raise click.ClickException("No demo clinician with a second step here: run `flask demo` first.")
         click.echo(pyotp.TOTP(secret).now())
+
+    @app.cli.command("send-reminders")
+    @click.option(
+        "--every",
+        type=click.IntRange(min=1),
+        help="Keep running, once every this many seconds (the demo; cron or a systemd timer in production).",
+    )
+    def send_reminders_command(every: int | None) -> None:
+        """Send the reminders due now. Safe every minute, from several hosts: each is sent at most once."""
+        from diary.notify.sender import run_every, send_due_reminders
+
+        if not current_app.config.get("PUBLIC_URL"):
+            raise click.ClickException(
+                "Set DIARY_PUBLIC_URL (https://diary.clinic.example): reminders link to it."
+            )
+        if every:
+            run_every(every, click.echo)
+        else:
+            summary = send_due_reminders(datetime.now(UTC))
+            if summary:
+                click.echo(summary)
 
     @app.cli.command("backup")
     @click.argument("destination", type=click.Path(dir_okay=False, writable=True))

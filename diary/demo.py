@@ -6,7 +6,7 @@ Deterministic (seeded), so screenshots and demos look the same each time. Refuse
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from flask import current_app
 from sqlalchemy import func, insert, select
@@ -16,7 +16,18 @@ from diary.clinical.safety import daily_safety_responses, flagged
 from diary.clinicians import create_clinician
 from diary.events import record_event
 from diary.extensions import db
-from diary.models import Appointment, Checkin, Course, CourseRevision, Entry, PregnancyTest, Role, Share, User
+from diary.models import (
+    Appointment,
+    Checkin,
+    Course,
+    CourseRevision,
+    Entry,
+    PregnancyTest,
+    ReminderPreference,
+    Role,
+    Share,
+    User,
+)
 from diary.models.base import utcnow
 from diary.passwords import hash_password
 from diary.second_factor import new_secret
@@ -125,6 +136,9 @@ def seed_demo() -> list[tuple[str, str, str]]:
         db.session.flush()
         _seed_patient(patient, persona, clinician, start, today, random.Random(index + 7))  # nosec B311 - demo data, not security
         accounts.append(("patient", persona.email, DEMO_PASSWORD))
+        if index == 0:  # reminders chosen, so `make run`'s sender shows them (in instance/outbox/)
+            for kind, at in (("daily_log", time(20)), ("checkin", time(9)), ("appointment", time(18))):
+                db.session.add(ReminderPreference(user_id=patient.id, kind=kind, at=at, email=True))
     db.session.commit()
     return accounts
 

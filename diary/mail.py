@@ -124,9 +124,9 @@ def init_app(app: Flask) -> None:
     app.extensions["mail"] = transport
 
 
-def send(to: str, subject: str, body: str) -> None:
-    """Send a plain-text message in the background (the caller has committed what it describes)."""
-    transport = current_app.extensions["mail"]
+def _message(
+    transport, to: str, subject: str, body: str, headers: dict[str, str] | None = None
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = transport.sender
     message["To"] = to
@@ -134,11 +134,29 @@ def send(to: str, subject: str, body: str) -> None:
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain=transport.sender.rpartition("@")[2].strip(">") or None)
     message["Auto-Submitted"] = "auto-generated"
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
+    return message
+
+
+def send(to: str, subject: str, body: str) -> None:
+    """Send a plain-text message in the background (the caller has committed what it describes)."""
+    transport = current_app.extensions["mail"]
+    message = _message(transport, to, subject, body)
     future = _pool().submit(_deliver, transport, message)
     with _lock:
         _pending.add(future)
     future.add_done_callback(_forget)
+
+
+def send_now(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
+    """Deliver a plain-text message before returning, once; raises when the mail server did not take it.
+
+    For a caller that keeps its own record of what was delivered and tries again later (send-reminders).
+    """
+    transport = current_app.extensions["mail"]
+    transport.deliver(_message(transport, to, subject, body, headers))
 
 
 def drain(timeout: float = 10) -> None:

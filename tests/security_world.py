@@ -3,13 +3,15 @@
 Patient D has not confirmed the address: the world holds D's emailed links (reset, verification).
 Patient A shares with clinician A and has something in every table (an entry whose notes are an XSS payload,
 an edited day, a course, a check-in, a pregnancy test, an appointment, safety events, one flag handled by
-clinician A today, an open course change request). Patient C has a change request too. Patient B has an entry
+clinician A today, an open course change request, a daily reminder by email and push, a subscribed phone,
+a calendar link). Patient C has a change request too. Patient B has an entry
 of their own and shares with nobody. Patient C shares with the other clinician, so there is a share that
 belongs to neither A nor B. Each role has its own signed-in client.
 """
 
+import hashlib
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 
 from conftest import PASSWORD, csrf_token, login, today, yesterday
 from flask import Flask
@@ -20,18 +22,28 @@ from diary.auth.links import token_for
 from diary.extensions import db
 from diary.models import (
     Appointment,
+    CalendarFeed,
     Checkin,
     CourseChangeRequest,
     Entry,
     EntryRevision,
     FlagAck,
     PregnancyTest,
+    PushSubscription,
+    ReminderPreference,
+    ReminderSettings,
     SafetyAlert,
     Share,
     User,
     UserSession,
 )
+from diary.notify.links import unsubscribe_token
 
+FEED_TOKEN = "world-calendar-link-of-patient-a-0123456789ab"
+# Patient A's phone, with the keys of RFC 8291's example (nothing is ever sent to it).
+PUSH_ENDPOINT = "https://fcm.googleapis.com/fcm/send/world-a"
+PUSH_P256DH = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4"
+PUSH_AUTH = "BTBZMqHH6r4Tts7J_aSIgg"
 ROLES = ("anonymous", "patient_a", "patient_b", "clinician_a", "clinician_x")
 XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
 SQL = "Robert'); DROP TABLE entries;--"
@@ -56,6 +68,9 @@ class World:
     # Session rows (signed-in devices, no client here): patient A's other device, and patient C's.
     device_a: int = 0
     device_c: int = 0
+    # Patient A's calendar link and the unsubscribe link of A's daily reminder email.
+    feed_token: str = ""
+    unsubscribe_token: str = ""
     clients: dict[str, FlaskClient] = field(default_factory=dict)
 
     def client(self, role: str) -> FlaskClient:
@@ -90,6 +105,12 @@ def build_world(app: Flask, make_patient, make_clinician, make_course) -> World:
         db.session.add(
             FlagAck(patient_id=a, clinician_id=doc_a, rule="hearing", day=today(), action="other", note=XSS)
         )
+        db.session.add(ReminderPreference(user_id=a, kind="daily_log", at=time(20), email=True, push=True))
+        db.session.add(ReminderSettings(user_id=a, quiet_from=time(22), quiet_until=time(7)))
+        db.session.add(
+            PushSubscription(user_id=a, endpoint=PUSH_ENDPOINT, p256dh=PUSH_P256DH, auth=PUSH_AUTH)
+        )
+        db.session.add(CalendarFeed(user_id=a, token_hash=hashlib.sha256(FEED_TOKEN.encode()).hexdigest()))
         request_a = CourseChangeRequest(patient_id=a, dose_mg=60, message=XSS, status="open")
         request_c = CourseChangeRequest(patient_id=c, weight_kg=70, message="", status="open")
         db.session.add_all([request_a, request_c])
@@ -99,7 +120,9 @@ def build_world(app: Flask, make_patient, make_clinician, make_course) -> World:
         patient_d = db.session.get(User, d)
         with app.test_request_context():
             tokens = token_for(patient_d, "reset"), token_for(patient_d, "verify")
+            unsubscribe = unsubscribe_token(a, "daily_log")
     world = World(app, a, b, c, doc_a, doc_x, code_a, *share_ids, *request_ids, *tokens)
+    world.feed_token, world.unsubscribe_token = FEED_TOKEN, unsubscribe
     world.clients["anonymous"] = app.test_client()
     for role, email in [
         ("patient_a", "a@example.com"),

@@ -36,6 +36,7 @@ EXPECTED = {
     "account.account":        {"GET": (LOGIN, 200, 200, 200, 200), "POST": (LOGIN, 422, 422, 422, 422)},
     "account.delete_account": {"POST": (LOGIN, 422, 422, 404, 404)},
     "account.update_identity": {"POST": (LOGIN, 422, 422, 404, 404)},  # a name is required
+    "account.change_timezone": {"POST": (LOGIN, 422, 422, 422, 422)},
     # Patient A's other device (the owner's own session is not ended by the sweep).
     "account.sign_out_device": {"POST": (LOGIN, to("/account"), 404, 404, 404)},
     "account.sign_out_everywhere": {"POST": (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)},
@@ -75,6 +76,15 @@ EXPECTED = {
     "log.index":              {"GET": (LOGIN, HOME_P, HOME_P, HOME_C, HOME_C)},
     "log.today":              {"GET": (LOGIN, 200, 200, 404, 404), "POST": (LOGIN, 422, 422, 404, 404)},
     "public.crisis":          {"GET": (200, 200, 200, 200, 200)},
+    # An empty form turns every reminder off: a valid choice.
+    "reminders.reminders":    {"GET": (LOGIN, 200, 200, 404, 404), "POST": (LOGIN, to("/reminders"), to("/reminders"), 404, 404)},  # noqa: E501
+    "reminders.subscribe_push": {"POST": (LOGIN, 400, 400, 404, 404)},  # no subscription in the body
+    "reminders.unsubscribe_push": {"POST": (LOGIN, 400, 400, 404, 404)},  # no endpoint in the body
+    "reminders.new_calendar_link": {"POST": (LOGIN, 200, 200, 404, 404)},  # the new link, shown once
+    "reminders.revoke_calendar_link": {"POST": (LOGIN, to("/reminders"), to("/reminders"), 404, 404)},
+    # Patient A's calendar link and unsubscribe link: whoever holds one gets what it gives (no session).
+    "reminders.calendar_feed": {"GET": (200, 200, 200, 200, 200)},
+    "reminders.unsubscribe":  {"GET": (200, 200, 200, 200, 200), "POST": (200, 200, 200, 200, 200)},
     "public.healthz":         {"GET": (200, 200, 200, 200, 200)},
     "sharing.confirm_share":  {"POST": (LOGIN, 400, 400, 404, 404)},
     "sharing.sharing":        {"GET": (LOGIN, 200, 200, 404, 404), "POST": (LOGIN, 422, 422, 404, 404)},
@@ -94,6 +104,8 @@ PARAMS = {
     "reset_token": lambda w: w.reset_token,
     "verify_token": lambda w: w.verify_token,
     "device_id": lambda w: w.device_a,
+    "feed_token": lambda w: w.feed_token,
+    "unsubscribe_token": lambda w: w.unsubscribe_token,
 }
 # Query strings a page needs to show something (else it is tried without one).
 QUERY = {
@@ -251,7 +263,13 @@ def test_ids_beyond_the_id_columns_are_missing_for_everyone(world, impossible):
                 assert request_as(world, role, method, url).status_code == (404 if allowed else 405), url
 
 
-POST_RULES = [rule for rule in RULES if "POST" in rule.methods]
+# POSTs that carry no CSRF token by design, each with why that is safe.
+CSRF_EXEMPT = {
+    # RFC 8058: a mail program POSTs "List-Unsubscribe=One-Click" with no session; the signed link is the
+    # proof, and all it can do is stop one kind of reminder email (tests/test_send_reminders.py).
+    "reminders.unsubscribe",
+}
+POST_RULES = [rule for rule in RULES if "POST" in rule.methods and rule.endpoint not in CSRF_EXEMPT]
 
 
 @pytest.mark.parametrize("rule", POST_RULES, ids=lambda rule: rule.endpoint)

@@ -25,7 +25,7 @@ FUZZ = settings(
 
 # name: (role, page showing the form, the form's action); {a} is patient A's id, {day} an editable day,
 # {reset} and {verify} patient D's emailed links, {r} patient A's open course change request,
-# {device} patient A's other signed-in device.
+# {device} patient A's other signed-in device, {unsubscribe} the unsubscribe link of A's reminder emails.
 FORMS = {
     "register": ("anonymous", "/register", "/register"),
     "login": ("anonymous", "/login", "/login"),
@@ -60,6 +60,11 @@ FORMS = {
     "second_factor_setup": ("clinician_setup", "/two-factor/setup", "/two-factor/setup"),
     "sign_out_device": ("patient_a", "/account", "/account/devices/{device}/sign-out"),
     "sign_out_everywhere": ("patient_b", "/account", "/account/devices/sign-out-everywhere"),
+    "timezone": ("patient_b", "/account", "/account/timezone"),
+    "reminders": ("patient_a", "/reminders", "/reminders"),
+    "push_off_everywhere": ("patient_a", "/reminders", "/account/push/delete"),
+    "calendar_link": ("patient_b", "/reminders", "/calendar/new"),
+    "unsubscribe": ("anonymous", "/unsubscribe/{unsubscribe}", "/unsubscribe/{unsubscribe}"),
 }
 # Query-string parameters pages read; every GET page is tried with each.
 QUERY_PARAMS = ("page", "days", "window", "next", "from", "to", "chart", "filter", "q", "sort")
@@ -138,6 +143,7 @@ def test_fuzzing_a_form_never_fails_and_a_rejection_changes_nothing(world, form)
         "verify": world.verify_token,
         "r": world.request_a,
         "device": world.device_a,
+        "unsubscribe": world.unsubscribe_token,
     }
     role, page, action = (part.format(**values) for part in FORMS[form])
     client = world.client(role)
@@ -254,3 +260,43 @@ def test_what_the_fuzzer_found_stays_fixed(world, role, url, data, status):
     before = snapshot(world.app)
     assert client.post(url, data={**data, "csrf_token": csrf_token(client)}).status_code == status
     assert snapshot(world.app) == before
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | TEXT | st.sampled_from(NASTY),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(TEXT, children, max_size=3),
+    max_leaves=8,
+)
+ENDPOINTS = [
+    "https://fcm.googleapis.com/fcm/send/x",
+    "http://fcm.googleapis.com/x",
+    "https://[::1]:99999/",
+    "https://",
+]
+KEYS = [
+    "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4",
+    "BTBZMqHH6r4Tts7J_aSIgg",
+]
+
+
+@pytest.mark.parametrize("url", ["/account/push", "/account/push/delete"])
+def test_fuzzing_push_subscriptions_never_fails(world, url):
+    """What a page's script posts (JSON): anything at all, and subscription-shaped bodies with odd parts."""
+    client = world.client("patient_b")
+    token = csrf_token(client, "/reminders")
+    part = st.one_of(JSON, st.sampled_from(ENDPOINTS + KEYS))
+    shaped = st.fixed_dictionaries(
+        {"endpoint": part, "keys": st.one_of(JSON, st.fixed_dictionaries({"p256dh": part, "auth": part}))},
+        optional={"user_id": st.just(world.a)},
+    )
+
+    @FUZZ
+    @given(body=st.one_of(JSON, shaped))
+    def fuzz(body):
+        before = snapshot(world.app)
+        response = client.post(url, json=body, headers={"X-CSRFToken": token})
+        assert response.status_code < 500, body
+        if response.status_code >= 400:
+            assert snapshot(world.app) == before
+
+    fuzz()

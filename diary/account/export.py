@@ -25,6 +25,8 @@ from diary.models import (
     Entry,
     EntryRevision,
     PregnancyTest,
+    ReminderPreference,
+    ReminderSettings,
     SafetyAlert,
     Share,
     User,
@@ -45,6 +47,12 @@ NOT_EXPORTED = {
     "chart_images": "a cache drawn from the entries, which are exported",
     "flag_acks": "the clinician's own triage notes, not something the patient entered",
     "roster_summaries": "a cache of the clinician's patient list, computed from what is exported",
+    "reminder_sends": "which reminders went out (kept 7 days), nothing the patient entered",
+    "reminder_settings": "the quiet hours, exported with the reminders",
+    "push_subscriptions": "a phone's address at its push service and the keys to it, of no use elsewhere",
+    "calendar_feeds": "a hash of the calendar link's secret, of no use elsewhere",
+    "user_sessions": "the devices signed in, listed on /account",
+    "recovery_codes": "hashes of a clinician's single-use codes",
 }
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -112,6 +120,10 @@ def patient_records(patient: User) -> dict[str, list[dict[str, Any]]]:
         .where(Share.patient_id == pid)
         .order_by(Share.created_at)
     )
+    reminders = rows(
+        select(ReminderPreference).where(ReminderPreference.user_id == pid).order_by(ReminderPreference.kind)
+    )
+    quiet = db.session.scalar(select(ReminderSettings).where(ReminderSettings.user_id == pid))
     activity = rows(select(AuditEvent).where(AuditEvent.patient_id == pid).order_by(AuditEvent.id))
     return {
         "account": [
@@ -136,6 +148,17 @@ def patient_records(patient: User) -> dict[str, list[dict[str, Any]]]:
         "sharing": [
             {"clinician": name or email, "since": plain(created_at), "record_number": number}
             for created_at, name, email, number in shares
+        ],
+        "reminders": [
+            {
+                "kind": reminder.kind,
+                "at": reminder.at.strftime("%H:%M"),
+                "email": reminder.email,
+                "push": reminder.push,
+                "quiet_from": quiet.quiet_from.strftime("%H:%M") if quiet and quiet.quiet_from else None,
+                "quiet_until": quiet.quiet_until.strftime("%H:%M") if quiet and quiet.quiet_until else None,
+            }
+            for reminder in reminders
         ],
         # Who did what with this diary (an accounting of access): never addresses or other people's ids.
         "activity": [

@@ -1,11 +1,12 @@
 """Changing the password and confirming deletion (both ask for the current password); the patient's name and
-date of birth."""
+date of birth; the time zone."""
 
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
+from wtforms import PasswordField, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from diary.clinical.days import known_timezones
 from diary.identity_fields import BirthDateField, SignedInPatientToday, name_field
 from diary.passwords import MAX_LENGTH, password_problem
 
@@ -56,3 +57,19 @@ class IdentityForm(SignedInPatientToday, FlaskForm):
 
     name = name_field(description="Shown to the dermatologists you share your diary with.")
     date_of_birth = BirthDateField(description="Your dermatologist sees your age.")
+
+
+class TimezoneForm(FlaskForm):
+    """The zone every "today" of the account follows (its own prefix: the page holds several forms)."""
+
+    timezone = SelectField(
+        "Time zone",
+        choices=lambda: [(zone, zone) for zone in known_timezones()],
+        validate_choice=False,
+        validators=[DataRequired("Choose a time zone.")],
+        description="Your days, your reminders and your calendar follow it.",
+    )
+
+    def validate_timezone(self, field) -> None:
+        if field.data not in known_timezones():
+            raise ValidationError("Choose a time zone from the list.")

@@ -1,4 +1,4 @@
-"""/account (change password; delete the account), /export.csv and /export.json."""
+"""/account (change password; the time zone; delete the account), /export.csv and /export.json."""
 
 from datetime import UTC, datetime
 
@@ -9,7 +9,7 @@ from diary import audit, sessions, throttle
 from diary.access import patient_required
 from diary.account import bp
 from diary.account.export import patient_records, to_csv, to_json
-from diary.account.forms import ChangePasswordForm, DeleteAccountForm, IdentityForm
+from diary.account.forms import ChangePasswordForm, DeleteAccountForm, IdentityForm, TimezoneForm
 from diary.account.lifecycle import change_password, delete_patient
 from diary.clinical.days import local_today
 from diary.clinical.identity import young_age_warning
@@ -26,11 +26,14 @@ def _page(
     delete_form: DeleteAccountForm | None,
     status: int = 200,
     identity_form: IdentityForm | None = None,
+    timezone_form: TimezoneForm | None = None,
 ):
     return render_template(
         "account/account.html",
         password_form=password_form,
         delete_form=delete_form,
+        timezone_form=timezone_form
+        or TimezoneForm(prefix="zone", formdata=None, timezone=current_user.timezone),
         devices=sessions.of_user(current_user.id),
         this_device=sessions.current(),
         **_identity(identity_form),
@@ -106,6 +109,18 @@ def update_identity():
     current_user.name, current_user.date_of_birth = form.name.data, form.date_of_birth.data
     db.session.commit()
     flash("Your name and date of birth are saved.", "success")
+    return redirect(url_for("account.account"))
+
+
+@bp.post("/account/timezone")
+@login_required
+def change_timezone():
+    form = TimezoneForm(prefix="zone")
+    if not form.validate_on_submit():
+        return _page(ChangePasswordForm(formdata=None), _delete_form(), 422, timezone_form=form)
+    current_user.timezone = form.timezone.data
+    db.session.commit()
+    flash(f"Your time zone is now {form.timezone.data}.", "success")
     return redirect(url_for("account.account"))
 
 

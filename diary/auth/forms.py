@@ -1,20 +1,24 @@
 """Account forms: registration, sign-in, a forgotten password and its reset, confirming an address."""
 
 from datetime import date
-from zoneinfo import available_timezones
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from diary.clinical.days import local_today
+from diary.clinical.days import known_timezones, local_today
 from diary.identity_fields import BirthDateField, name_field
 from diary.passwords import MAX_LENGTH, password_problem
 
 
 def valid_timezone(name: str | None) -> bool:
-    return bool(name) and name in available_timezones()
+    return bool(name) and name in known_timezones()
+
+
+def chosen_timezone(name: str | None) -> str:
+    """The zone a new account gets: the one chosen at registration if it is known, else the default."""
+    return name if valid_timezone(name) else current_app.config["DEFAULT_TIMEZONE"]
 
 
 class PasswordRules:
@@ -40,8 +44,15 @@ class RegisterForm(FlaskForm):
         "Repeat the password",
         validators=[DataRequired("Repeat the password."), EqualTo("password", "The two passwords differ.")],
     )
-    # Filled in by the browser's JavaScript when it offers a time zone; otherwise the configured default.
-    timezone = HiddenField()
+    # Chosen by the browser's JavaScript when it names one (static/js/app.js), or by the patient; left at
+    # "Choose…" (or anything not listed), the configured default.
+    timezone = SelectField(
+        "Time zone",
+        choices=lambda: [("", "Choose your time zone"), *((zone, zone) for zone in known_timezones())],
+        validate_choice=False,
+        description="Your diary's days follow it. You can change it later on Account.",
+        render_kw={"data-detect-timezone": True},
+    )
     # Optional here (the contract's fields alone register); asked for again before the diary is shared.
     name = name_field(
         "Your name (optional)",
@@ -52,8 +63,7 @@ class RegisterForm(FlaskForm):
 
     def patient_today(self) -> date:
         """Today on the new patient's calendar (the zone the account will get), for the date of birth."""
-        tz = self.timezone.data
-        return local_today(tz if valid_timezone(tz) else current_app.config["DEFAULT_TIMEZONE"])
+        return local_today(chosen_timezone(self.timezone.data))
 
 
 class LoginForm(FlaskForm):

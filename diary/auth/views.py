@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from diary import audit, database, sessions, throttle
 from diary.auth import bp, emails, known_devices, limits
-from diary.auth.forms import LoginForm, RegisterForm, valid_timezone
+from diary.auth.forms import LoginForm, RegisterForm, chosen_timezone
 from diary.extensions import db
 from diary.models import Role, User
 from diary.navigation import safe_next
@@ -60,8 +60,13 @@ def register():
 def _new_patient(email: str, password_hash: str, timezone: str | None, identity: dict) -> User | None:
     """The new, unverified patient (with `identity`: name and date of birth, if given), committed; None when
     the address was registered at the same moment."""
-    tz = timezone if valid_timezone(timezone) else current_app.config["DEFAULT_TIMEZONE"]
-    user = User(email=email, password_hash=password_hash, role=Role.PATIENT, timezone=tz, **identity)
+    user = User(
+        email=email,
+        password_hash=password_hash,
+        role=Role.PATIENT,
+        timezone=chosen_timezone(timezone),
+        **identity,
+    )
     db.session.add(user)
     try:
         db.session.flush()

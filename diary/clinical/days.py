@@ -1,7 +1,8 @@
 """Which day it is for a patient, and which days they may still fill in or change."""
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 # How far back a day may be added or edited (DESIGN.md): a product choice, so late entries stay trustworthy.
 EDIT_WINDOW_DAYS = 7
@@ -14,6 +15,12 @@ def local_today(timezone: str, now: datetime | None = None) -> date:
     except (ZoneInfoNotFoundError, ValueError):
         zone = UTC
     return (now or datetime.now(UTC)).astimezone(zone).date()
+
+
+@cache
+def known_timezones() -> tuple[str, ...]:
+    """Every IANA time zone name this machine knows, sorted (read once: listing them reads the disk)."""
+    return tuple(sorted(available_timezones()))
 
 
 def earliest_editable(today: date) -> date:

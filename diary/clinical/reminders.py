@@ -1,4 +1,5 @@
-"""What a patient is reminded of on /today: the monthly check-in, the iPLEDGE steps, life after the course.
+"""What a patient is reminded of on /today (the monthly check-in, the iPLEDGE steps, life after the course),
+and which of the reminders a patient can choose are due on their day (due_reminders).
 
 Being on treatment follows the doses actually logged: the course ends on the later of its planned end and the
 last day with a dose above 0 (dose.treatment_end), so a patient still dosing after the planned end keeps the
@@ -15,8 +16,10 @@ from diary.clinical.thresholds import (
     BLOOD_DONATION_WAIT_DAYS,
     CHECKIN_INTERVAL_DAYS,
     FINAL_PREGNANCY_TEST_AFTER_DAYS,
+    PICKUP_REMINDER_LAST_DAYS,
     PREGNANCY_TEST_OVERDUE_DAYS,
     PRESCRIPTION_PICKUP_WINDOW_DAYS,
+    REMINDER_REPEAT_DAYS,
 )
 
 
@@ -92,3 +95,80 @@ def after_course(course: CourseFacts | None, last_dose: date | None, today: date
             end + timedelta(days=FINAL_PREGNANCY_TEST_AFTER_DAYS) if course.can_get_pregnant else None
         ),
     )
+
+
+# --- Reminders the patient chose (sent by `flask send-reminders`) ----------------------------------------
+# The kinds, as diary/models/reminder.py stores them and the reminders page offers them.
+DAILY_LOG, CHECKIN, PREGNANCY_TEST, PICKUP_WINDOW, APPOINTMENT, BLOOD_DONATION = (
+    "daily_log",
+    "checkin",
+    "pregnancy_test",
+    "pickup_window",
+    "appointment",
+    "blood_donation",
+)
+# Only for patients who can get pregnant (the page offers them only then).
+PREGNANCY_KINDS = (PREGNANCY_TEST, PICKUP_WINDOW)
+
+
+@dataclass(frozen=True)
+class ReminderFacts:
+    """What decides which reminders are due for a patient on their day."""
+
+    logged_today: bool
+    course: CourseFacts | None = None
+    last_dose: date | None = None
+    last_checkin: date | None = None
+    pregnancy_tests: tuple[PregnancyTestRecord, ...] = ()
+    appointment_days: tuple[date, ...] = ()
+
+
+def due_reminders(facts: ReminderFacts, today: date) -> frozenset[str]:
+    """The kinds of reminder due on the patient's `today` (whether the patient wants them is asked elsewhere).
+
+    - the daily log, while the day has no entry;
+    - the check-in on the day it falls due (28 days after the last; a first one from the course start),
+      and again every REMINDER_REPEAT_DAYS while it stays due;
+    - for those who can get pregnant, during treatment: the monthly test the same way (from the day after
+      30 days since the last negative one, or from the course start before any), and the 7-day pick-up
+      window on its last PICKUP_REMINDER_LAST_DAYS days;
+    - an appointment tomorrow;
+    - the day blood donation is allowed again.
+    """
+    due = set()
+    if not facts.logged_today:
+        due.add(DAILY_LOG)
+    course, last_dose = facts.course, facts.last_dose
+    if checkin_due(facts.last_checkin, course, today, last_dose=last_dose):
+        first = (
+            facts.last_checkin + timedelta(days=CHECKIN_INTERVAL_DAYS)
+            if facts.last_checkin
+            else course.start_date
+        )
+        if _repeats_on(first, today):
+            due.add(CHECKIN)
+    if course is not None and course.can_get_pregnant and on_treatment(course, last_dose, today):
+        status = pregnancy_status(facts.pregnancy_tests, today)
+        if status.due:
+            since = status.days_since_negative
+            last_negative = today - timedelta(days=since) if since is not None else None
+            first = (
+                last_negative + timedelta(days=PREGNANCY_TEST_OVERDUE_DAYS + 1)
+                if last_negative
+                else course.start_date
+            )
+            if _repeats_on(first, today):
+                due.add(PREGNANCY_TEST)
+        if status.pickup_days_left is not None and status.pickup_days_left <= PICKUP_REMINDER_LAST_DAYS:
+            due.add(PICKUP_WINDOW)
+    if today + timedelta(days=1) in facts.appointment_days:
+        due.add(APPOINTMENT)
+    finished = after_course(course, last_dose, today)
+    if finished is not None and finished.blood_donation_from == today:
+        due.add(BLOOD_DONATION)
+    return frozenset(due)
+
+
+def _repeats_on(first: date, today: date) -> bool:
+    """Whether `today` is `first` or a multiple of REMINDER_REPEAT_DAYS after it."""
+    return today >= first and (today - first).days % REMINDER_REPEAT_DAYS == 0

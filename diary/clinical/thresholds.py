@@ -67,6 +67,10 @@ PREGNANCY_TEST_OVERDUE_DAYS = 30  # iPLEDGE: a negative test every month; > 30 d
 PRESCRIPTION_PICKUP_WINDOW_DAYS = 7  # iPLEDGE: pick up the prescription within 7 days of the test
 BLOOD_DONATION_WAIT_DAYS = 30  # PI: no blood donation during treatment and for 30 days after the last dose
 FINAL_PREGNANCY_TEST_AFTER_DAYS = 30  # PI/iPLEDGE: a test at the end of treatment and a month after it
+# CLINIC: reminders the patient chose (diary/clinical/reminders.py): a check-in or pregnancy test still due
+# is reminded of again every 7 days, not every day; the pick-up window on its last 2 days.
+REMINDER_REPEAT_DAYS = 7
+PICKUP_REMINDER_LAST_DAYS = 2
 # PI / Medication Guide: no waxing, dermabrasion or laser procedures during treatment and for at least
 # 6 months after it (a risk of scarring).
 COSMETIC_PROCEDURES_WAIT_MONTHS = 6

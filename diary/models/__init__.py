@@ -4,14 +4,24 @@ from diary.models.audit import AuditEvent, Throttle
 from diary.models.care import Checkin, Course, CourseChangeRequest, CourseRevision, PregnancyTest
 from diary.models.clinic import Appointment, ChartImage, FlagAck, RosterSummary, Share
 from diary.models.entry import SUNBURN_CHOICES, SYMPTOMS, Entry, EntryRevision, SafetyAlert
+from diary.models.reminder import (
+    REMINDER_KINDS,
+    CalendarFeed,
+    PushSubscription,
+    ReminderPreference,
+    ReminderSend,
+    ReminderSettings,
+)
 from diary.models.session import RecoveryCode, UserSession
 from diary.models.user import Role, User
 
 __all__ = [
+    "REMINDER_KINDS",
     "SUNBURN_CHOICES",
     "SYMPTOMS",
     "Appointment",
     "AuditEvent",
+    "CalendarFeed",
     "ChartImage",
     "Checkin",
     "Course",
@@ -21,7 +31,11 @@ __all__ = [
     "EntryRevision",
     "FlagAck",
     "PregnancyTest",
+    "PushSubscription",
     "RecoveryCode",
+    "ReminderPreference",
+    "ReminderSend",
+    "ReminderSettings",
     "Role",
     "RosterSummary",
     "SafetyAlert",

@@ -8,4 +8,5 @@ course.py       the course, its revisions and the prescription in force; pregnan
 panel.py        what the course adds to /today (and /course)
 charts.py       what the six charts draw, the words beside them, and their PNG for a window
 chart_cache.py  rendered charts stored in the database under (patient, data_version, APP_VERSION, window)
+reminders.py    whose chosen reminders are due now, what decides them, and the calendar feed's dates
 """

@@ -127,7 +127,7 @@ def load_patient_data_many(
         ),
         lambda row: PregnancyTestRecord(row.day, row.result),
     )
-    courses = _courses(ids)
+    courses = course_facts_many(ids)
     events = _events(ids, start_by_patient, end, lookback_days)
     return {
         patient_id: PatientData(
@@ -250,7 +250,7 @@ def _grouped(rows, make) -> defaultdict[int, list]:
     return grouped
 
 
-def _courses(ids: list[int]) -> dict[int, CourseFacts]:
+def course_facts_many(ids: list[int]) -> dict[int, CourseFacts]:
     """Each patient's course with its prescriptions in the order they were written (two queries)."""
     courses = db.session.scalars(select(Course).where(among(Course.patient_id, ids))).all()
     revisions = _grouped(

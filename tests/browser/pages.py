@@ -67,6 +67,9 @@ PAGES = [
     Page("sharing-unconfirmed", "/sharing", "unverified"),
     Page("account", "/account", "patient"),
     Page("course-ipledge", "/course", "can_get_pregnant"),
+    Page("reminders", "/reminders", "patient"),
+    Page("reminders-ipledge", "/reminders", "can_get_pregnant"),
+    Page("unsubscribe", "/unsubscribe/{unsubscribe_token}", "anonymous"),
     # What forms answer with: confirmations, safety responses, and messages beside the fields.
     Page("register-invalid", "/register", "anonymous", 422, (("#email", "someone@example.com"),
          ("#password", "a long enough pass"), ("#confirm", "not the same")), "Create account"),
@@ -92,6 +95,9 @@ PAGES = [
     Page("account-invalid", "/account", "writer", 422, submit="Change password"),
     Page("account-identity-invalid", "/account", "writer", 422, (("#identity-name", "  "),
          ("#identity-date_of_birth", "2999-01-01")), "Save"),
+    Page("reminders-invalid", "/reminders", "writer", 422,
+         (("#daily_log_email", True), ("#daily_log_at", "23:30")), "Save reminders"),
+    Page("calendar-link", "/reminders", "writer", 200, submit="Make a new calendar link"),
     # Clinician
     Page("patients", "/clinic/", "clinician"),
     Page("patients-by-name", "/clinic/?q=a&sort=name", "clinician"),
@@ -112,5 +118,5 @@ PAGES = [
 
 # Routes that answer with something other than an HTML page (files, images, JSON) or only to POST.
 NOT_PAGES = ("static", "public.healthz")
-NOT_PAGE_SUFFIXES = (".csv", ".json", ".pdf", ".png", ".svg", ".jpg", ".webp")
+NOT_PAGE_SUFFIXES = (".csv", ".json", ".pdf", ".png", ".svg", ".jpg", ".webp", ".ics")
 NOT_PAGE_PARTS = ("/charts/", "/photos/")

@@ -15,6 +15,7 @@ from diary.clinical.days import local_today
 from diary.demo import CLINICIAN_EMAIL, DEMO_PASSWORD
 from diary.extensions import db
 from diary.models import User
+from diary.notify.links import unsubscribe_token
 
 HERE = Path(__file__).resolve().parent
 SCREENSHOTS = HERE / "screenshots"
@@ -98,7 +99,11 @@ class Site:
         """The emailed links of the account that has not confirmed its address (valid until used)."""
         with self.app.test_request_context():
             user = db.session.scalar(db.select(User).where(User.email == UNVERIFIED_EMAIL))
-            links = {"reset_token": token_for(user, "reset"), "verify_token": token_for(user, "verify")}
+            links = {
+                "reset_token": token_for(user, "reset"),
+                "verify_token": token_for(user, "verify"),
+                "unsubscribe_token": unsubscribe_token(user.id, "daily_log"),
+            }
             db.session.remove()
             return links
 

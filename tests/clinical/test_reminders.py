@@ -57,3 +57,56 @@ def test_after_course_dates():
     ends_today = CourseFacts(ago(150), TODAY, 135.0, False, COURSE.prescriptions)
     assert after_course(ends_today, None, TODAY) is None
     assert after_course(COURSE, ago(1), TODAY) is None and after_course(None, None, TODAY) is None
+
+
+# --- The reminders a patient can choose: which kinds are due on their day ---------------------------------
+from diary.clinical.reminders import ReminderFacts, due_reminders  # noqa: E402
+
+
+def due(**facts) -> frozenset[str]:
+    return due_reminders(ReminderFacts(**{"logged_today": True, **facts}), TODAY)
+
+
+def test_the_daily_reminder_is_due_only_while_the_day_has_no_entry():
+    assert "daily_log" in due_reminders(ReminderFacts(logged_today=False), TODAY)
+    assert "daily_log" not in due_reminders(ReminderFacts(logged_today=True), TODAY)
+
+
+@pytest.mark.parametrize(
+    ("last", "reminded"), [(ago(27), False), (ago(28), True), (ago(30), False), (ago(35), True)]
+)
+def test_the_checkin_is_reminded_on_the_day_it_falls_due_then_weekly(last, reminded):
+    assert ("checkin" in due(course=COURSE, last_dose=ago(1), last_checkin=last)) is reminded
+
+
+@pytest.mark.parametrize(("negative", "reminded"), [(30, False), (31, True), (32, False), (38, True)])
+def test_the_pregnancy_test_is_reminded_the_day_it_falls_due_then_weekly(negative, reminded):
+    tests = (PregnancyTestRecord(ago(negative), "negative"),)
+    assert ("pregnancy_test" in due(course=COURSE, last_dose=ago(1), pregnancy_tests=tests)) is reminded
+
+
+def test_no_pregnancy_reminders_for_those_who_cannot_get_pregnant():
+    cannot = CourseFacts(COURSE.start_date, None, 135.0, False, COURSE.prescriptions)
+    tests = (PregnancyTestRecord(ago(5), "negative"),)
+    assert not {"pregnancy_test", "pickup_window"} & due(
+        course=cannot, last_dose=ago(1), pregnancy_tests=tests
+    )
+
+
+@pytest.mark.parametrize(
+    ("test_day", "reminded"), [(ago(4), False), (ago(5), True), (ago(6), True), (ago(7), False)]
+)
+def test_the_pickup_window_is_reminded_on_its_last_two_days(test_day, reminded):
+    tests = (PregnancyTestRecord(test_day, "negative"),)
+    assert ("pickup_window" in due(course=COURSE, last_dose=ago(1), pregnancy_tests=tests)) is reminded
+
+
+def test_an_appointment_is_reminded_the_day_before():
+    assert "appointment" in due(appointment_days=(TODAY + timedelta(days=1),))
+    assert "appointment" not in due(appointment_days=(TODAY, TODAY + timedelta(days=2)))
+
+
+def test_blood_donation_is_reminded_on_the_day_it_is_allowed_again():
+    ended = CourseFacts(ago(200), ago(30), 135.0, False, COURSE.prescriptions)
+    assert "blood_donation" in due(course=ended, last_dose=ago(31))
+    assert "blood_donation" not in due(course=ended, last_dose=ago(29))  # dosed later: later still
