@@ -11,7 +11,7 @@ All are deleted with the account (ON DELETE CASCADE). None holds diary data a ca
 list rows), so none has data_version triggers: a reminder sent every evening must not make every cached
 chart of the patient stale.
 
-Revision ID: 0010
+Revision ID: 0009
 Revises: 0007
 Create Date: 2026-12-05 10:00:00
 
