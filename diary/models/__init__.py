@@ -4,6 +4,7 @@ from diary.models.audit import AuditEvent, Throttle
 from diary.models.care import Checkin, Course, CourseChangeRequest, CourseRevision, PregnancyTest
 from diary.models.clinic import Appointment, ChartImage, FlagAck, RosterSummary, Share
 from diary.models.entry import SUNBURN_CHOICES, SYMPTOMS, Entry, EntryRevision, SafetyAlert
+from diary.models.photo import Photo
 from diary.models.session import RecoveryCode, UserSession
 from diary.models.user import Role, User
 
@@ -20,6 +21,7 @@ __all__ = [
     "Entry",
     "EntryRevision",
     "FlagAck",
+    "Photo",
     "PregnancyTest",
     "RecoveryCode",
     "Role",
