@@ -1,4 +1,5 @@
-"""Everything a patient entered, as plain records for the JSON and CSV exports.
+"""Everything a patient entered, as plain records for the JSON and CSV exports, and the ZIP of both with the
+patient's photos.
 
 Every query starts from the patient. Tables with a patient_id that are deliberately left out are named in
 NOT_EXPORTED with the reason, and a test checks that no other table is forgotten.
@@ -8,12 +9,15 @@ import csv
 import enum
 import io
 import json
+import zipfile
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import inspect, select
 
+from diary.clinical.photos import PhotoRecord
 from diary.extensions import db
 from diary.models import (
     Appointment,
@@ -29,6 +33,7 @@ from diary.models import (
     Share,
     User,
 )
+from diary.records.photos import file_name, photos_of
 
 FORMAT = "isotretinoin-diary-export"
 VERSION = 1
@@ -113,6 +118,7 @@ def patient_records(patient: User) -> dict[str, list[dict[str, Any]]]:
         .order_by(Share.created_at)
     )
     activity = rows(select(AuditEvent).where(AuditEvent.patient_id == pid).order_by(AuditEvent.id))
+    photos = reversed(photos_of(pid))  # oldest first, like every other section
     return {
         "account": [
             {
@@ -131,6 +137,18 @@ def patient_records(patient: User) -> dict[str, list[dict[str, Any]]]:
         "pregnancy_tests": [_row(test, patient) for test in tests],
         "appointments": [_row(appointment, patient) for appointment in appointments],
         "safety_alerts": [_row(alert, patient) for alert in alerts],
+        # The images themselves are in the ZIP export, under these names.
+        "photos": [
+            {
+                "taken_on": plain(photo.taken_on),
+                "view": photo.view,
+                "shared_with_clinic": photo.shared,
+                "width": photo.width,
+                "height": photo.height,
+                "file": file_name(photo),
+            }
+            for photo in photos
+        ],
         "sharing": [
             {"clinician": name or email, "since": plain(created_at)} for created_at, name, email in shares
         ],
@@ -193,3 +211,23 @@ def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return neutralise(value)
+
+
+def write_zip(
+    records: dict[str, list[dict[str, Any]]],
+    exported_at: datetime,
+    photos: Iterable[tuple[PhotoRecord, bytes]],
+    out: BinaryIO,
+) -> None:
+    """The JSON, the CSV and every photo as one ZIP into `out`, a photo at a time (JPEGs are stored as they
+    are: they do not compress)."""
+    stamp = exported_at.timetuple()[:6]
+    with zipfile.ZipFile(out, "w") as archive:
+
+        def add(name: str, data: bytes | str, compress: int) -> None:
+            archive.writestr(zipfile.ZipInfo(name, stamp), data, compress_type=compress)
+
+        add("diary.json", to_json(records, exported_at), zipfile.ZIP_DEFLATED)
+        add("diary.csv", "\ufeff" + to_csv(records), zipfile.ZIP_DEFLATED)
+        for photo, jpeg in photos:
+            add(file_name(photo), jpeg, zipfile.ZIP_STORED)

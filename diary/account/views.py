@@ -1,18 +1,30 @@
-"""/account (change password; delete the account), /export.csv and /export.json."""
+"""/account (change password; delete the account), /export.csv, /export.json and /export.zip."""
 
+import tempfile
 from datetime import UTC, datetime
 
-from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, logout_user
 
 from diary import audit, sessions, throttle
 from diary.access import patient_required
 from diary.account import bp
-from diary.account.export import patient_records, to_csv, to_json
+from diary.account.export import patient_records, to_csv, to_json, write_zip
 from diary.account.forms import ChangePasswordForm, DeleteAccountForm
 from diary.account.lifecycle import change_password, delete_patient
 from diary.extensions import db
 from diary.passwords import verify_password
+from diary.records.photos import photo_files
 from diary.second_factor import mark_passed
 from diary.security import start_session
 
@@ -92,8 +104,12 @@ def delete_account():
     return redirect(url_for("auth.login"))
 
 
+def _file_name(extension: str) -> str:
+    return f"isotretinoin-diary-{datetime.now(UTC):%Y-%m-%d}.{extension}"
+
+
 def _download(body: str, mimetype: str, extension: str) -> Response:
-    name = f"isotretinoin-diary-{datetime.now(UTC):%Y-%m-%d}.{extension}"
+    name = _file_name(extension)
     return Response(
         body,
         mimetype=mimetype,
@@ -118,3 +134,20 @@ def export_json():
 def export_csv():
     # The byte-order mark lets spreadsheet programs read the file as UTF-8 (accents, emoji in notes).
     return _download("\ufeff" + to_csv(_export("csv")), "text/csv", "csv")
+
+
+# A ZIP with photos can be tens of megabytes: written to a temporary file (memory only while it is small)
+# one photo at a time, and sent from there.
+ZIP_IN_MEMORY = 1024 * 1024
+
+
+@bp.get("/export.zip")
+@patient_required
+def export_zip():
+    """The CSV, the JSON and every photo, in one ZIP."""
+    out = tempfile.SpooledTemporaryFile(max_size=ZIP_IN_MEMORY)  # noqa: SIM115 - closed by the response
+    write_zip(_export("zip"), datetime.now(UTC), photo_files(current_user.id), out)
+    out.seek(0)
+    response = send_file(out, mimetype="application/zip", as_attachment=True, download_name=_file_name("zip"))
+    response.headers["Cache-Control"] = "no-store"
+    return response

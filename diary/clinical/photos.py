@@ -39,7 +39,7 @@ class PhotoRecord:
     thumb_height: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ViewComparison:
     """One view's photos for the clinician: the first and the latest, and those in between (oldest first).
     `first` is `latest` when there is only one."""
@@ -48,6 +48,7 @@ class ViewComparison:
     first: PhotoRecord
     latest: PhotoRecord
     between: tuple[PhotoRecord, ...]
+    weeks: dict[int, int | None]  # photo id → its course week (None: before or without a course)
 
     @property
     def label(self) -> str:
@@ -70,13 +71,14 @@ def course_week(course_start: date | None, day: date) -> int | None:
     return (day - course_start).days // 7 + 1
 
 
-def compare_views(photos: list[PhotoRecord]) -> list[ViewComparison]:
+def compare_views(photos: list[PhotoRecord], course_start: date | None) -> list[ViewComparison]:
     """First beside latest for each view that has photos, in VIEWS order; `photos` in any order."""
     comparisons = []
     for view in VIEWS:
         ordered = sorted((p for p in photos if p.view == view), key=lambda p: (p.taken_on, p.id))
         if ordered:
-            comparisons.append(ViewComparison(view, ordered[0], ordered[-1], tuple(ordered[1:-1])))
+            weeks = {p.id: course_week(course_start, p.taken_on) for p in ordered}
+            comparisons.append(ViewComparison(view, ordered[0], ordered[-1], tuple(ordered[1:-1]), weeks))
     return comparisons
 
 

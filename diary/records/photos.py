@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import delete, func, select, update
 
-from diary.clinical.photos import PhotoRecord, compare_views, photos_due
+from diary.clinical.photos import PhotoRecord, ViewComparison, compare_views, photos_due
 from diary.extensions import db
 from diary.imaging import CleanPhoto
 from diary.models import Photo
@@ -43,10 +43,10 @@ def photo_of(patient_id: int, photo_id: int) -> PhotoRecord | None:
     return found[0] if found else None
 
 
-def shared_comparison(patient_id: int):
+def shared_comparison(patient_id: int, course_start: date | None) -> list[ViewComparison]:
     """First beside latest of each view, among the photos the patient shares (diary.clinical.photos)."""
     stmt = select(*FACTS).where(Photo.patient_id == patient_id, Photo.shared.is_(True))
-    return compare_views(_records(stmt))
+    return compare_views(_records(stmt), course_start)
 
 
 def photos_due_for(patient_id: int, today: date) -> bool:
