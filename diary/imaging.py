@@ -24,8 +24,9 @@ try:  # HEIC, the photos iPhones take (pillow-heif): registered once, as Pillow'
 except ImportError:  # pragma: no cover - pillow-heif is a dependency; without it HEIC is refused as unknown
     HEIF = False
 
-# Pillow's names for what we accept; MPO is the multi-picture JPEG some Android cameras write.
-FORMATS = ("JPEG", "MPO", "PNG", "WEBP", *(("HEIF",) if HEIF else ()))
+# Pillow's openers for what we accept (its JPEG opener also reads MPO, the multi-picture JPEG some Android
+# cameras write).
+FORMATS = ("JPEG", "PNG", "WEBP", *(("HEIF",) if HEIF else ()))
 LONGEST_SIDE = 1600  # px: what the browser scales to before upload, and what is kept
 THUMB_SIDE = 320  # px: the longest side of a thumbnail
 QUALITY = 85
@@ -40,13 +41,16 @@ DECODE_ERRORS = (
     IndexError,
     TypeError,
     struct.error,
-    Image.DecompressionBombError,
-    Image.DecompressionBombWarning,  # raised where warnings are errors (the tests); refused either way
 )
+# Pillow's own decompression-bomb check, above our limit: an error, or a warning (raised where warnings are
+# errors, as in the tests; elsewhere it is only logged, and our own check below refuses the image).
+BOMB = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 SRGB = ImageCms.createProfile("sRGB")
 
 NOT_A_PHOTO = "That file is not a photo the diary can read. Please choose a JPEG, PNG, WebP or HEIC photo."
-TOO_MANY_PIXELS = "That image is too large ({megapixels} megapixels; at most {limit}). Please choose a photo."
+TOO_MANY_PIXELS = (
+    "That image has too many pixels (a photo may have at most {limit} megapixels). Please choose a photo."
+)
 TRUNCATED = (
     "That photo is incomplete (the file may not have finished copying). Please take or choose it again."
 )
@@ -89,6 +93,8 @@ def clean_photo(upload: BinaryIO | bytes, max_pixels: int) -> CleanPhoto:
             picture = _decoded(image)
     except PhotoRefused:
         raise
+    except BOMB:
+        raise PhotoRefused(_too_many_pixels(max_pixels)) from None
     except DECODE_ERRORS as error:
         raise PhotoRefused(TRUNCATED if "truncated" in str(error) else NOT_A_PHOTO) from None
     content, width, height = _encode(picture, LONGEST_SIDE, QUALITY)
@@ -108,9 +114,11 @@ def _check_pixels(size: tuple[int, int], max_pixels: int) -> None:
     if width <= 0 or height <= 0:
         raise PhotoRefused(NOT_A_PHOTO)
     if width * height > max_pixels:
-        raise PhotoRefused(
-            TOO_MANY_PIXELS.format(megapixels=round(width * height / 1e6), limit=round(max_pixels / 1e6))
-        )
+        raise PhotoRefused(_too_many_pixels(max_pixels))
+
+
+def _too_many_pixels(max_pixels: int) -> str:
+    return TOO_MANY_PIXELS.format(limit=round(max_pixels / 1e6))
 
 
 def _decoded(image: Image.Image) -> Image.Image:

@@ -12,6 +12,7 @@ from flask import Flask, abort, current_app, request, session
 from flask_login import current_user, logout_user
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wsgi import ClosingIterator
 
 from diary import sessions
 from diary.extensions import csrf, db, login_manager, talisman
@@ -86,6 +87,7 @@ class _HeadAsGet:
 
 
 STREAMED_BODY_TOO_LARGE = "diary.streamed_body_too_large"
+LARGE_BODY_FORM_MEMORY = 256 * 1024
 BODY_LIMIT = "body_limit"  # a view's attribute: (config key of its body limit, message when over it)
 
 
@@ -147,6 +149,7 @@ class _BufferStreamedBody:
                 environ["CONTENT_LENGTH"] = str(size)
                 environ.pop("HTTP_TRANSFER_ENCODING", None)
                 environ.pop("wsgi.input_terminated", None)
+                return ClosingIterator(self.wsgi_app(environ, start_response), body.close)
         return self.wsgi_app(environ, start_response)
 
     @classmethod
@@ -171,6 +174,10 @@ def _refuse_oversized_body():
     accepts_body), and Werkzeug's parser is held to it too."""
     limit, message = _view_limit(current_app, request.endpoint)
     request.max_content_length = limit
+    if message is not None:
+        # Werkzeug checks this against its parser's buffer, which holds up to two 64 KB reads of a file
+        # part as well as the text fields: at 64 KB a photo could be refused partway through.
+        request.max_form_memory_size = LARGE_BODY_FORM_MEMORY
     if (limit and (request.content_length or 0) > limit) or request.environ.get(STREAMED_BODY_TOO_LARGE):
         error = RequestEntityTooLarge(message)
         error.show_to_user = message is not None
