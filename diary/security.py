@@ -12,7 +12,6 @@ from flask import Flask, abort, current_app, request, session
 from flask_login import current_user, logout_user
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.wsgi import ClosingIterator
 
 from diary import sessions
 from diary.extensions import csrf, db, login_manager, talisman
@@ -39,6 +38,7 @@ def init_app(app: Flask) -> None:
     app.wsgi_app = _HeadAsGet(_BufferStreamedBody(app.wsgi_app, partial(_limit_for_environ, app)))
     # Before CSRFProtect, so an oversized body is refused with 413 before anything reads it.
     app.before_request(_refuse_oversized_body)
+    app.teardown_request(_close_buffered_body)
     app.before_request(_refuse_nul_characters)
     app.before_request(_refuse_impossible_ids)
     csrf.init_app(app)
@@ -87,6 +87,7 @@ class _HeadAsGet:
 
 
 STREAMED_BODY_TOO_LARGE = "diary.streamed_body_too_large"
+BUFFERED_BODY = "diary.buffered_body"
 LARGE_BODY_FORM_MEMORY = 256 * 1024
 BODY_LIMIT = "body_limit"  # a view's attribute: (config key of its body limit, message when over it)
 
@@ -145,11 +146,10 @@ class _BufferStreamedBody:
                     environ[STREAMED_BODY_TOO_LARGE] = True
                     body.close()
                     body, size = io.BytesIO(), 0
-                environ["wsgi.input"] = body
+                environ["wsgi.input"] = environ[BUFFERED_BODY] = body
                 environ["CONTENT_LENGTH"] = str(size)
                 environ.pop("HTTP_TRANSFER_ENCODING", None)
                 environ.pop("wsgi.input_terminated", None)
-                return ClosingIterator(self.wsgi_app(environ, start_response), body.close)
         return self.wsgi_app(environ, start_response)
 
     @classmethod
@@ -166,6 +166,14 @@ class _BufferStreamedBody:
             size += len(part)
         body.seek(0)
         return body, size
+
+
+def _close_buffered_body(_error=None) -> None:
+    """The request is done with the body _BufferStreamedBody kept (a temporary file once large): closed here,
+    at the end of every request, rather than when a server closes the response (not every one does)."""
+    body = request.environ.get(BUFFERED_BODY)
+    if body is not None:
+        body.close()
 
 
 def _refuse_oversized_body():

@@ -3,9 +3,10 @@
 Patient D has not confirmed the address: the world holds D's emailed links (reset, verification).
 Patient A shares with clinician A and has something in every table (an entry whose notes are an XSS payload,
 an edited day, a course, a check-in, a pregnancy test, an appointment, safety events, one flag handled by
-clinician A today, an open course change request). Patient C has a change request too. Patient B has an entry
-of their own and shares with nobody. Patient C shares with the other clinician, so there is a share that
-belongs to neither A nor B. Each role has its own signed-in client.
+clinician A today, an open course change request, a shared photo and a private one). Patient C has a change
+request too. Patient B has an entry and a private photo of their own and shares with nobody. Patient C shares
+with the other clinician, so there is a share that belongs to neither A nor B (and a shared photo that
+neither A's clinician nor A may see). Each role has its own signed-in client.
 """
 
 from dataclasses import dataclass, field
@@ -14,10 +15,12 @@ from datetime import timedelta
 from conftest import PASSWORD, csrf_token, login, today, yesterday
 from flask import Flask
 from flask.testing import FlaskClient
+from photo_files import photo
 from sqlalchemy import func
 
 from diary.auth.links import token_for
 from diary.extensions import db
+from diary.imaging import clean_photo
 from diary.models import (
     Appointment,
     Checkin,
@@ -31,6 +34,7 @@ from diary.models import (
     User,
     UserSession,
 )
+from diary.records.photos import add_photo
 
 ROLES = ("anonymous", "patient_a", "patient_b", "clinician_a", "clinician_x")
 XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
@@ -56,6 +60,10 @@ class World:
     # Session rows (signed-in devices, no client here): patient A's other device, and patient C's.
     device_a: int = 0
     device_c: int = 0
+    # Skin photos: patient A's shared and private ones, and patient C's shared one (seen by clinician X).
+    photo_a: int = 0
+    photo_a_private: int = 0
+    photo_c: int = 0
     clients: dict[str, FlaskClient] = field(default_factory=dict)
 
     def client(self, role: str) -> FlaskClient:
@@ -93,13 +101,20 @@ def build_world(app: Flask, make_patient, make_clinician, make_course) -> World:
         request_a = CourseChangeRequest(patient_id=a, dose_mg=60, message=XSS, status="open")
         request_c = CourseChangeRequest(patient_id=c, weight_kg=70, message="", status="open")
         db.session.add_all([request_a, request_c])
+        photos = [
+            add_photo(patient, view, today(), clean_photo(photo(colour=(120, 90 + 40 * n, 100)), 10**6))
+            for n, (patient, view) in enumerate([(a, "front"), (a, "left"), (c, "front"), (b, "front")])
+        ]
+        photos[0].shared = photos[2].shared = True
         db.session.commit()
+        photo_ids = [row.id for row in photos[:3]]
         share_ids = share_a.id, share_c.id
         request_ids = request_a.id, request_c.id
         patient_d = db.session.get(User, d)
         with app.test_request_context():
             tokens = token_for(patient_d, "reset"), token_for(patient_d, "verify")
     world = World(app, a, b, c, doc_a, doc_x, code_a, *share_ids, *request_ids, *tokens)
+    world.photo_a, world.photo_a_private, world.photo_c = photo_ids
     world.clients["anonymous"] = app.test_client()
     for role, email in [
         ("patient_a", "a@example.com"),

@@ -25,7 +25,7 @@ FUZZ = settings(
 
 # name: (role, page showing the form, the form's action); {a} is patient A's id, {day} an editable day,
 # {reset} and {verify} patient D's emailed links, {r} patient A's open course change request,
-# {device} patient A's other signed-in device.
+# {device} patient A's other signed-in device, {photo} patient A's shared photo.
 FORMS = {
     "register": ("anonymous", "/register", "/register"),
     "login": ("anonymous", "/login", "/login"),
@@ -58,6 +58,11 @@ FORMS = {
     "second_factor_setup": ("clinician_setup", "/two-factor/setup", "/two-factor/setup"),
     "sign_out_device": ("patient_a", "/account", "/account/devices/{device}/sign-out"),
     "sign_out_everywhere": ("patient_b", "/account", "/account/devices/sign-out-everywhere"),
+    # Text where the photo should be, and anything at all in the view (the files themselves: test_photos.py).
+    "photo_upload": ("patient_a", "/photos", "/photos/upload"),
+    "photo_share": ("patient_a", "/photos", "/photos/{photo}/share"),
+    "photo_share_all": ("patient_a", "/photos", "/photos/share-all"),
+    "photo_delete": ("patient_a", "/photos", "/photos/{photo}/delete"),
 }
 # Query-string parameters pages read; every GET page is tried with each.
 QUERY_PARAMS = ("page", "days", "window", "next", "from", "to", "chart", "filter")
@@ -136,6 +141,7 @@ def test_fuzzing_a_form_never_fails_and_a_rejection_changes_nothing(world, form)
         "verify": world.verify_token,
         "r": world.request_a,
         "device": world.device_a,
+        "photo": world.photo_a,
     }
     role, page, action = (part.format(**values) for part in FORMS[form])
     client = world.client(role)

@@ -307,7 +307,7 @@ def test_the_zip_export_holds_the_csv_the_json_and_every_photo(app, patient):
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Disposition"].startswith("attachment;")
     archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
-    response.close()  # a file sent from a temporary file, as a server closes it
+    response.close()  # streamed: closed as a server closes it
     name = f"photos/{today().isoformat()}-front-{photo_id}.jpg"
     assert sorted(archive.namelist()) == ["diary.csv", "diary.json", name]
     assert archive.read(name) == rows(app)[0].content

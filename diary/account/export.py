@@ -10,10 +10,10 @@ import enum
 import io
 import json
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, BinaryIO
+from typing import Any
 
 from sqlalchemy import inspect, select
 
@@ -213,21 +213,42 @@ def _cell(value: Any) -> Any:
     return neutralise(value)
 
 
-def write_zip(
+class _Chunks:
+    """A write-only, unseekable file whose bytes are taken out as they come (zipfile writes to it)."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data, self.parts = b"".join(self.parts), []
+        return data
+
+
+def zip_chunks(
     records: dict[str, list[dict[str, Any]]],
     exported_at: datetime,
     photos: Iterable[tuple[PhotoRecord, bytes]],
-    out: BinaryIO,
-) -> None:
-    """The JSON, the CSV and every photo as one ZIP into `out`, a photo at a time (JPEGs are stored as they
-    are: they do not compress)."""
+) -> Iterator[bytes]:
+    """The JSON, the CSV and every photo as one ZIP, in pieces as it is written: never more than one photo
+    in memory, and no file to clean up. JPEGs are stored as they are (they do not compress)."""
     stamp = exported_at.timetuple()[:6]
-    with zipfile.ZipFile(out, "w") as archive:
-
-        def add(name: str, data: bytes | str, compress: int) -> None:
-            archive.writestr(zipfile.ZipInfo(name, stamp), data, compress_type=compress)
-
-        add("diary.json", to_json(records, exported_at), zipfile.ZIP_DEFLATED)
-        add("diary.csv", "\ufeff" + to_csv(records), zipfile.ZIP_DEFLATED)
+    out = _Chunks()
+    with zipfile.ZipFile(out, "w") as archive:  # type: ignore[arg-type]
+        archive.writestr(
+            zipfile.ZipInfo("diary.json", stamp), to_json(records, exported_at), zipfile.ZIP_DEFLATED
+        )
+        archive.writestr(
+            zipfile.ZipInfo("diary.csv", stamp), "\ufeff" + to_csv(records), zipfile.ZIP_DEFLATED
+        )
+        yield out.take()
         for photo, jpeg in photos:
-            add(file_name(photo), jpeg, zipfile.ZIP_STORED)
+            archive.writestr(zipfile.ZipInfo(file_name(photo), stamp), jpeg, zipfile.ZIP_STORED)
+            yield out.take()
+    yield out.take()  # the central directory

@@ -1,6 +1,5 @@
 """/account (change password; delete the account), /export.csv, /export.json and /export.zip."""
 
-import tempfile
 from datetime import UTC, datetime
 
 from flask import (
@@ -10,8 +9,8 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     session,
+    stream_with_context,
     url_for,
 )
 from flask_login import current_user, login_required, logout_user
@@ -19,7 +18,7 @@ from flask_login import current_user, login_required, logout_user
 from diary import audit, sessions, throttle
 from diary.access import patient_required
 from diary.account import bp
-from diary.account.export import patient_records, to_csv, to_json, write_zip
+from diary.account.export import patient_records, to_csv, to_json, zip_chunks
 from diary.account.forms import ChangePasswordForm, DeleteAccountForm
 from diary.account.lifecycle import change_password, delete_patient
 from diary.extensions import db
@@ -136,18 +135,14 @@ def export_csv():
     return _download("\ufeff" + to_csv(_export("csv")), "text/csv", "csv")
 
 
-# A ZIP with photos can be tens of megabytes: written to a temporary file (memory only while it is small)
-# one photo at a time, and sent from there.
-ZIP_IN_MEMORY = 1024 * 1024
-
-
 @bp.get("/export.zip")
 @patient_required
 def export_zip():
-    """The CSV, the JSON and every photo, in one ZIP."""
-    out = tempfile.SpooledTemporaryFile(max_size=ZIP_IN_MEMORY)  # noqa: SIM115 - closed by the response
-    write_zip(_export("zip"), datetime.now(UTC), photo_files(current_user.id), out)
-    out.seek(0)
-    response = send_file(out, mimetype="application/zip", as_attachment=True, download_name=_file_name("zip"))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    """The CSV, the JSON and every photo, in one ZIP sent as it is written (a photo at a time)."""
+    chunks = zip_chunks(_export("zip"), datetime.now(UTC), photo_files(current_user.id))
+    name = _file_name("zip")
+    return Response(
+        stream_with_context(chunks),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )

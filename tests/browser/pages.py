@@ -66,6 +66,8 @@ PAGES = [
     Page("sharing", "/sharing", "patient"),
     Page("sharing-unconfirmed", "/sharing", "unverified"),
     Page("account", "/account", "patient"),
+    Page("photos", "/photos", "patient"),
+    Page("photos-new", "/photos", "new_patient"),
     Page("course-ipledge", "/course", "can_get_pregnant"),
     # What forms answer with: confirmations, safety responses, and messages beside the fields.
     Page("register-invalid", "/register", "anonymous", 422, (("#email", "someone@example.com"),
