@@ -395,3 +395,21 @@ def test_today_links_to_the_photos_on_a_photo_day(app, patient):
     assert "take your skin photos" in client.get("/today").get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Photo)) == 1
+
+
+def test_a_photo_and_its_sharing_move_only_the_patients_data_version(app, patient, make_patient):
+    client, patient_id = patient
+    other = make_patient("other@example.com")
+
+    def versions() -> tuple[int, int]:
+        with app.app_context():
+            from diary.models import User
+
+            rows_ = dict(db.session.execute(select(User.id, User.data_version)).tuples().all())
+            return rows_[patient_id], rows_[other]
+
+    mine, theirs = versions()
+    photo_id = uploaded(app, client, photo())
+    post(client, f"/photos/{photo_id}/share", {"shared": "1"})
+    post(client, f"/photos/{photo_id}/delete")
+    assert versions() == (mine + 3, theirs)

@@ -57,7 +57,6 @@ def _page(upload: UploadForm | None = None):
         any_private=any(not photo.shared for photo in photos),
         any_shared=any(photo.shared for photo in photos),
         sharing_with_clinic=course_is_shared(current_user),
-        today=_today(),
     )
 
 
