@@ -8,6 +8,7 @@ no EXIF (GPS, camera, time), no XMP, no comment, no ICC profile (colours are con
 nothing appended after the image (a "polyglot" JPEG with a script behind it).
 """
 
+import contextlib
 import io
 import math
 import struct
@@ -133,7 +134,10 @@ def _decoded(image: Image.Image) -> Image.Image:
             image.draft("RGB", (max(1, math.ceil(width * scale)), max(1, math.ceil(height * scale))))
     image.load()  # a truncated file fails here, before anything else is done with it
     icc = image.info.get("icc_profile")
-    ImageOps.exif_transpose(image, in_place=True)
+    # EXIF that cannot be read leaves the pixels as stored (the EXIF is dropped either way). Pillow warns of
+    # it (an exception where warnings are errors, as in the tests).
+    with contextlib.suppress(*DECODE_ERRORS, UserWarning):
+        ImageOps.exif_transpose(image, in_place=True)
     image.thumbnail((LONGEST_SIDE, LONGEST_SIDE), Image.Resampling.LANCZOS, reducing_gap=3.0)
     rgb = _to_rgb(image)
     if icc:
