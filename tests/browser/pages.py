@@ -108,5 +108,5 @@ PAGES = [
 
 # Routes that answer with something other than an HTML page (files, images, JSON) or only to POST.
 NOT_PAGES = ("static", "public.healthz")
-NOT_PAGE_SUFFIXES = (".csv", ".json", ".pdf", ".png", ".svg", ".jpg", ".webp")
+NOT_PAGE_SUFFIXES = (".csv", ".json", ".zip", ".pdf", ".png", ".svg", ".jpg", ".webp")
 NOT_PAGE_PARTS = ("/charts/", "/photos/")

@@ -39,7 +39,8 @@ def camera_photo(shade: int) -> bytes:
     image = Image.effect_noise((3000, 4000), 28).convert("RGB")
     tint = Image.new("RGB", image.size, (200, 150 - shade, 130))
     image = Image.blend(image, tint, 0.6)
-    ImageDraw.Draw(image).ellipse((700, 800, 2300, 3200), outline=(90, 40, 30), width=40)
+    left = 700 + 6 * shade  # the face a little off where it was last time: the overlay shows by how much
+    ImageDraw.Draw(image).ellipse((left, 800, left + 1600, 3200), outline=(90, 40, 30), width=40)
     out = io.BytesIO()
     image.save(out, "JPEG", quality=92)
     return out.getvalue()
@@ -61,15 +62,20 @@ def upload_sizes(app) -> Iterator[list[int]]:
         request_started.disconnect(remember, app)
 
 
-def take_photos(site, page, shade: int) -> None:
-    """Each view in turn: choose the file, wait for the preview, save. The browser scales what it sends."""
+def take_photos(site, page, shade: int, shot: str | None = None) -> None:
+    """Each view in turn: choose the file, wait for the preview, save. The browser scales what it sends.
+    `shot`: a screenshot of the first preview under that name."""
     data = camera_photo(shade)
     with upload_sizes(site.app) as sent:
         for view, label in VIEWS.items():
             page.get_by_label(label).set_input_files(
                 {"name": f"{view}.jpg", "mimeType": "image/jpeg", "buffer": data}
             )
-            page.locator(f"#view-{view} canvas.photo-preview").wait_for(state="visible")
+            preview = page.locator(f"#view-{view} canvas.photo-preview")
+            preview.wait_for(state="visible")
+            if shot and view == "front":
+                preview.scroll_into_view_if_needed()
+                screenshot(page, shot, full_page=False)
             with page.expect_navigation():
                 page.get_by_role("button", name=f"Save {label.removeprefix('Take the ').lower()}").tap()
             assert page.get_by_role("status").filter(has_text="photo saved").is_visible()
@@ -96,7 +102,7 @@ def test_a_patient_takes_three_views_shares_them_and_the_clinician_sees_first_be
 
     phone.goto("/photos")
     assert phone.locator("form[data-previous]").count() == 3  # each view now has a photo to line up with
-    take_photos(site, phone, 40)
+    take_photos(site, phone, 40, shot="photos-preview-overlay-390x844")
     label = phone.locator("#view-front canvas.photo-preview").get_attribute("aria-label")
     assert label is None or "faintly" in label  # (the page was reloaded after the last save)
     assert phone.locator(".photo-list li").count() == 6
