@@ -37,6 +37,18 @@ class Config:
     # (bench/oversized.py).
     MAX_CONTENT_LENGTH = 64 * 1024
     MAX_FORM_MEMORY_SIZE = 64 * 1024
+    # Skin photos. Only the upload route accepts a body this large (diary/security.py accepts_body): a phone
+    # photo sent as it is, without JavaScript (with it, the browser scales it to 1600 px first, ~0.5 MB).
+    PHOTO_MAX_BYTES = 20 * 1024 * 1024
+    # A 48-megapixel phone photo; refused above this from its header alone, before any pixel is decoded
+    # (below Pillow's own decompression-bomb limit of ~89 MP, which refuses too).
+    PHOTO_MAX_PIXELS = 50_000_000
+    # A clinic's choice: a few tries of each view a day, room for years of monthly photos (each kept photo
+    # is ~0.2-0.5 MB), and uploads attempted per patient in a window, counted whatever their outcome.
+    PHOTOS_PER_VIEW_PER_DAY = 3
+    PHOTO_STORAGE_PER_PATIENT = 100 * 1024 * 1024
+    PHOTO_UPLOADS_PER_WINDOW = 20
+    PHOTO_UPLOAD_WINDOW = timedelta(minutes=10)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True

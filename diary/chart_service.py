@@ -11,6 +11,7 @@ from flask import Response, abort
 from werkzeug.datastructures import MultiDict
 
 from diary.charts import CHART_NAMES
+from diary.private_images import private_image
 from diary.records.charts import chart_png_for
 from diary.windows import earliest_start
 
@@ -31,11 +32,4 @@ def chart_response(patient_id: int, name: str, window: tuple[date, date], today:
     """The chart PNG, from the cache when nothing changed. Unknown chart names are 404."""
     if name not in CHART_NAMES:
         abort(404)
-    png = chart_png_for(patient_id, name, window, today)
-    if png is None:
-        abort(404)
-    response = Response(png, mimetype="image/png")
-    # Health data: the browser may keep it for this user only, never a shared cache, and not on disk.
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_image(chart_png_for(patient_id, name, window, today), "image/png")

@@ -8,6 +8,7 @@ PATIENT_NAV = [
     ("log.today", "Today"),
     ("log.history", "History"),
     ("care.progress", "Progress"),
+    ("photos.photos", "Photos"),
     ("care.checkin", "Check-in"),
     ("care.course", "Course"),
     ("sharing.sharing", "Sharing"),

@@ -2,11 +2,15 @@
 
 import io
 import os
+import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from itertools import chain
 
 from flask import Flask, abort, current_app, request, session
 from flask_login import current_user, logout_user
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from diary import sessions
@@ -31,9 +35,10 @@ def init_app(app: Flask) -> None:
     # Flask-Login's own session protection would only log the user out; rotation is ours (see User.get_id).
     login_manager.session_protection = None
     _trust_proxies(app)
-    app.wsgi_app = _HeadAsGet(_BufferStreamedBody(app.wsgi_app, app.config.get("MAX_CONTENT_LENGTH")))
+    app.wsgi_app = _HeadAsGet(_BufferStreamedBody(app.wsgi_app, partial(_limit_for_environ, app)))
     # Before CSRFProtect, so an oversized body is refused with 413 before anything reads it.
     app.before_request(_refuse_oversized_body)
+    app.teardown_request(_close_buffered_body)
     app.before_request(_refuse_nul_characters)
     app.before_request(_refuse_impossible_ids)
     csrf.init_app(app)
@@ -82,54 +87,109 @@ class _HeadAsGet:
 
 
 STREAMED_BODY_TOO_LARGE = "diary.streamed_body_too_large"
+BUFFERED_BODY = "diary.buffered_body"
+LARGE_BODY_FORM_MEMORY = 256 * 1024
+BODY_LIMIT = "body_limit"  # a view's attribute: (config key of its body limit, message when over it)
+
+
+def accepts_body(config_key: str, message: str) -> Callable[[Callable], Callable]:
+    """Let one view accept bodies up to app.config[config_key] instead of MAX_CONTENT_LENGTH (the photo
+    upload); `message` ({mb} for the limit in MB) explains a 413 there. Place it right under the route."""
+
+    def mark(view: Callable) -> Callable:
+        setattr(view, BODY_LIMIT, (config_key, message))
+        return view
+
+    return mark
+
+
+def _view_limit(app: Flask, endpoint: str | None) -> tuple[int | None, str | None]:
+    """The body limit of `endpoint`'s view and its message (None: the app-wide limit's own page)."""
+    marked = getattr(app.view_functions.get(endpoint or ""), BODY_LIMIT, None)
+    if marked is None:
+        return app.config.get("MAX_CONTENT_LENGTH"), None
+    key, message = marked
+    return app.config[key], message.format(mb=app.config[key] // (1024 * 1024))
+
+
+def _limit_for_environ(app: Flask, environ) -> int | None:
+    """The limit for a request not yet routed (the WSGI layer): its URL matched against the app's rules."""
+    try:
+        endpoint, _ = app.url_map.bind_to_environ(environ).match(method=environ.get("REQUEST_METHOD"))
+    except HTTPException:
+        endpoint = None
+    return _view_limit(app, endpoint)[0]
 
 
 class _BufferStreamedBody:
-    """A body sent without Content-Length (Transfer-Encoding: chunked) read up to MAX_CONTENT_LENGTH here.
+    """A body sent without Content-Length (Transfer-Encoding: chunked) read up to its route's limit here.
 
     Werkzeug reads such a body through a stream that stops at the limit, and its form parser swallows the
     error: the form looked empty and the request failed its CSRF check with a 400, not a 413. Here a body
     over the limit is marked (and _refuse_oversized_body answers 413); a smaller one is handed on with its
-    length, like any other. Only what the limit allows (plus one byte) is ever read.
+    length, like any other. Only what the limit allows (plus one byte) is ever read, into a file that stays
+    in memory while small (a photo's megabytes go to a temporary file).
     """
 
-    def __init__(self, wsgi_app, limit: int | None):
-        self.wsgi_app, self.limit = wsgi_app, limit
+    SPOOL_IN_MEMORY = 256 * 1024
+
+    def __init__(self, wsgi_app, limit_for: Callable[[dict], int | None]):
+        self.wsgi_app, self.limit_for = wsgi_app, limit_for
 
     def __call__(self, environ, start_response):
         declared = environ.get("CONTENT_LENGTH") and environ.get("HTTP_TRANSFER_ENCODING", "") != "chunked"
-        if self.limit and not declared and environ.get("wsgi.input_terminated"):
-            body = self._read(environ["wsgi.input"], self.limit + 1)
-            if len(body) > self.limit:
-                environ[STREAMED_BODY_TOO_LARGE] = True
-                body = b""
-            environ["wsgi.input"] = io.BytesIO(body)
-            environ["CONTENT_LENGTH"] = str(len(body))
-            environ.pop("HTTP_TRANSFER_ENCODING", None)
-            environ.pop("wsgi.input_terminated", None)
+        if not declared and environ.get("wsgi.input_terminated"):
+            limit = self.limit_for(environ)
+            if limit:
+                body, size = self._read(environ["wsgi.input"], limit + 1)
+                if size > limit:
+                    environ[STREAMED_BODY_TOO_LARGE] = True
+                    body.close()
+                    body, size = io.BytesIO(), 0
+                environ["wsgi.input"] = environ[BUFFERED_BODY] = body
+                environ["CONTENT_LENGTH"] = str(size)
+                environ.pop("HTTP_TRANSFER_ENCODING", None)
+                environ.pop("wsgi.input_terminated", None)
         return self.wsgi_app(environ, start_response)
 
-    @staticmethod
-    def _read(stream, most: int) -> bytes:
-        """Up to `most` bytes: servers' dechunking streams may return one chunk per read."""
-        parts, size = [], 0
+    @classmethod
+    def _read(cls, stream, most: int):
+        """Up to `most` bytes, as a file at its start, and their count: servers' dechunking streams may
+        return one chunk per read."""
+        body = tempfile.SpooledTemporaryFile(max_size=cls.SPOOL_IN_MEMORY)  # noqa: SIM115 - handed on
+        size = 0
         while size < most:
-            part = stream.read(most - size)
+            part = stream.read(min(most - size, 64 * 1024))
             if not part:
                 break
-            parts.append(part)
+            body.write(part)
             size += len(part)
-        return b"".join(parts)
+        body.seek(0)
+        return body, size
+
+
+def _close_buffered_body(_error=None) -> None:
+    """The request is done with the body _BufferStreamedBody kept (a temporary file once large): closed here,
+    at the end of every request, rather than when a server closes the response (not every one does)."""
+    body = request.environ.get(BUFFERED_BODY)
+    if body is not None:
+        body.close()
 
 
 def _refuse_oversized_body():
     """413 from the declared length alone, whatever the content type (Werkzeug checks only when parsing),
-    or from a streamed body found too large by _BufferStreamedBody."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if limit and (request.content_length or 0) > limit:
-        abort(413)
-    if request.environ.get(STREAMED_BODY_TOO_LARGE):
-        abort(413)
+    or from a streamed body found too large by _BufferStreamedBody. The limit is the route's own (see
+    accepts_body), and Werkzeug's parser is held to it too."""
+    limit, message = _view_limit(current_app, request.endpoint)
+    request.max_content_length = limit
+    if message is not None:
+        # Werkzeug checks this against its parser's buffer, which holds up to two 64 KB reads of a file
+        # part as well as the text fields: at 64 KB a photo could be refused partway through.
+        request.max_form_memory_size = LARGE_BODY_FORM_MEMORY
+    if (limit and (request.content_length or 0) > limit) or request.environ.get(STREAMED_BODY_TOO_LARGE):
+        error = RequestEntityTooLarge(message)
+        error.show_to_user = message is not None
+        raise error
 
 
 def _refuse_impossible_ids():

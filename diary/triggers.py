@@ -44,8 +44,9 @@ PATIENT_TABLES = (
 REVISION_TABLE = "course_revisions"
 # The tables migration 0003 gave triggers, frozen: 0003 loops over them, before any later table exists.
 TABLES_0003 = (*PATIENT_TABLES, REVISION_TABLE)
-# Tables made later, each by its own migration with create_data_version_triggers (0006: change requests).
-LATER_PATIENT_TABLES = ("course_change_requests",)
+# Tables made later, each by its own migration with create_data_version_triggers (0006: change requests;
+# 0009: skin photos).
+LATER_PATIENT_TABLES = ("course_change_requests", "photos")
 DATA_VERSION_TABLES = (*TABLES_0003, *LATER_PATIENT_TABLES)
 SQLITE_EVENTS = ("insert", "update", "delete")
 

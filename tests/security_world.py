@@ -4,9 +4,10 @@ Patient D has not confirmed the address: the world holds D's emailed links (rese
 Patient A shares with clinician A and has something in every table (an entry whose notes are an XSS payload,
 an edited day, a course, a check-in, a pregnancy test, an appointment, safety events, one flag handled by
 clinician A today, an open course change request, a daily reminder by email and push, a subscribed phone,
-a calendar link). Patient C has a change request too. Patient B has an entry
-of their own and shares with nobody. Patient C shares with the other clinician, so there is a share that
-belongs to neither A nor B. Each role has its own signed-in client.
+a calendar link, a shared photo and a private one). Patient C has a change request too. Patient B has an
+entry and a private photo of their own and shares with nobody. Patient C shares with the other clinician, so
+there is a share that belongs to neither A nor B (and a shared photo that neither A's clinician nor A may
+see). Each role has its own signed-in client.
 """
 
 import hashlib
@@ -16,10 +17,12 @@ from datetime import time, timedelta
 from conftest import PASSWORD, csrf_token, login, today, yesterday
 from flask import Flask
 from flask.testing import FlaskClient
+from photo_files import photo
 from sqlalchemy import func
 
 from diary.auth.links import token_for
 from diary.extensions import db
+from diary.imaging import clean_photo
 from diary.models import (
     Appointment,
     CalendarFeed,
@@ -38,6 +41,7 @@ from diary.models import (
     UserSession,
 )
 from diary.notify.links import unsubscribe_token
+from diary.records.photos import add_photo
 
 FEED_TOKEN = "world-calendar-link-of-patient-a-0123456789ab"
 # Patient A's phone, with the keys of RFC 8291's example (nothing is ever sent to it).
@@ -71,6 +75,10 @@ class World:
     # Patient A's calendar link and the unsubscribe link of A's daily reminder email.
     feed_token: str = ""
     unsubscribe_token: str = ""
+    # Skin photos: patient A's shared and private ones, and patient C's shared one (seen by clinician X).
+    photo_a: int = 0
+    photo_a_private: int = 0
+    photo_c: int = 0
     clients: dict[str, FlaskClient] = field(default_factory=dict)
 
     def client(self, role: str) -> FlaskClient:
@@ -114,7 +122,13 @@ def build_world(app: Flask, make_patient, make_clinician, make_course) -> World:
         request_a = CourseChangeRequest(patient_id=a, dose_mg=60, message=XSS, status="open")
         request_c = CourseChangeRequest(patient_id=c, weight_kg=70, message="", status="open")
         db.session.add_all([request_a, request_c])
+        photos = [
+            add_photo(patient, view, today(), clean_photo(photo(colour=(120, 90 + 40 * n, 100)), 10**6))
+            for n, (patient, view) in enumerate([(a, "front"), (a, "left"), (c, "front"), (b, "front")])
+        ]
+        photos[0].shared = photos[2].shared = True
         db.session.commit()
+        photo_ids = [row.id for row in photos[:3]]
         share_ids = share_a.id, share_c.id
         request_ids = request_a.id, request_c.id
         patient_d = db.session.get(User, d)
@@ -123,6 +137,7 @@ def build_world(app: Flask, make_patient, make_clinician, make_course) -> World:
             unsubscribe = unsubscribe_token(a, "daily_log")
     world = World(app, a, b, c, doc_a, doc_x, code_a, *share_ids, *request_ids, *tokens)
     world.feed_token, world.unsubscribe_token = FEED_TOKEN, unsubscribe
+    world.photo_a, world.photo_a_private, world.photo_c = photo_ids
     world.clients["anonymous"] = app.test_client()
     for role, email in [
         ("patient_a", "a@example.com"),

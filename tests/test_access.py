@@ -42,6 +42,7 @@ EXPECTED = {
     "account.sign_out_everywhere": {"POST": (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)},
     "account.export_csv":     {"GET": (LOGIN, 200, 200, 404, 404)},
     "account.export_json":    {"GET": (LOGIN, 200, 200, 404, 404)},
+    "account.export_zip":     {"GET": (LOGIN, 200, 200, 404, 404)},
     "auth.login":             {"GET": (200, HOME_P, HOME_P, HOME_C, HOME_C), "POST": (422, HOME_P, HOME_P, HOME_C, HOME_C)},  # noqa: E501
     "auth.logout":            {"POST": (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)},
     # Clinicians here have passed the second factor already: sent on to their patients.
@@ -67,6 +68,9 @@ EXPECTED = {
     "clinic.review":          {"GET": (LOGIN, 404, 404, 200, 404)},
     "clinic.chart":           {"GET": (LOGIN, 404, 404, 200, 404)},
     "clinic.report":          {"GET": (LOGIN, 404, 404, 200, 404)},
+    # Patient A's shared photo (a private one: test_a_private_photo_reaches_only_its_owner).
+    "clinic.photo":           {"GET": (LOGIN, 404, 404, 200, 404)},
+    "clinic.photo_thumbnail": {"GET": (LOGIN, 404, 404, 200, 404)},
     "care.chart":             {"GET": (LOGIN, 200, 200, 404, 404)},
     "clinic.acknowledge_flag": {"POST": (LOGIN, 404, 404, 400, 404)},
     "clinic.undo_flag_ack":   {"POST": (LOGIN, 404, 404, 400, 404)},
@@ -75,6 +79,13 @@ EXPECTED = {
     "log.history":            {"GET": (LOGIN, 200, 200, 404, 404)},
     "log.index":              {"GET": (LOGIN, HOME_P, HOME_P, HOME_C, HOME_C)},
     "log.today":              {"GET": (LOGIN, 200, 200, 404, 404), "POST": (LOGIN, 422, 422, 404, 404)},
+    "photos.photos":          {"GET": (LOGIN, 200, 200, 404, 404)},
+    "photos.upload":          {"POST": (LOGIN, 400, 400, 404, 404)},  # no view: not a form the page sends
+    "photos.image":           {"GET": (LOGIN, 200, 404, 404, 404)},
+    "photos.thumbnail":       {"GET": (LOGIN, 200, 404, 404, 404)},
+    "photos.share":           {"POST": (LOGIN, 400, 404, 404, 404)},  # the empty form says neither way
+    "photos.share_all":       {"POST": (LOGIN, 400, 400, 404, 404)},
+    "photos.delete":          {"POST": (LOGIN, to("/photos"), 404, 404, 404)},
     "public.crisis":          {"GET": (200, 200, 200, 200, 200)},
     # An empty form turns every reminder off: a valid choice.
     "reminders.reminders":    {"GET": (LOGIN, 200, 200, 404, 404), "POST": (LOGIN, to("/reminders"), to("/reminders"), 404, 404)},  # noqa: E501
@@ -106,6 +117,7 @@ PARAMS = {
     "device_id": lambda w: w.device_a,
     "feed_token": lambda w: w.feed_token,
     "unsubscribe_token": lambda w: w.unsubscribe_token,
+    "photo_id": lambda w: w.photo_a,
 }
 # Query strings a page needs to show something (else it is tried without one).
 QUERY = {
@@ -121,6 +133,7 @@ FORGED = {
     "share_id": lambda w: [w.share_c, 10**6],
     "request_id": lambda w: [w.request_c, 10**6],
     "device_id": lambda w: [w.device_c, 10**6],
+    "photo_id": lambda w: [w.photo_c, 10**6],
 }
 # POST as the owner last: it may change what the others would see.
 POST_ORDER = ("anonymous", "patient_b", "clinician_x", "clinician_a", "patient_a")
@@ -261,6 +274,29 @@ def test_ids_beyond_the_id_columns_are_missing_for_everyone(world, impossible):
             for method in ("GET", "POST"):
                 allowed = method in rule.methods
                 assert request_as(world, role, method, url).status_code == (404 if allowed else 405), url
+
+
+PHOTO_RULES = [rule for rule in RULES if "photo_id" in rule.arguments]
+
+
+@pytest.mark.parametrize("rule", PHOTO_RULES, ids=lambda rule: rule.endpoint)
+def test_a_private_photo_reaches_only_its_owner(world, rule):
+    """Patient A's private photo, by every photo route as every role: its owner alone sees it (and may
+    change it); A's own clinician gets 404 like everyone else."""
+    url = url_for_rule(world, rule, {"photo_id": world.photo_a_private})
+    owner_reads = rule.endpoint in ("photos.image", "photos.thumbnail")
+    for method in sorted(rule.methods & {"GET", "POST"}):
+        for role in POST_ORDER:
+            response = request_as(world, role, method, url)
+            check_response(response, rule.endpoint)
+            if role == "anonymous":
+                assert outcome(response) == LOGIN
+            elif role == "patient_a" and owner_reads:
+                assert response.status_code == 200 and response.mimetype == "image/jpeg"
+            elif role == "patient_a" and rule.endpoint.startswith("photos."):
+                assert response.status_code in (302, 400), (rule.endpoint, response.status_code)
+            else:
+                assert response.status_code == 404, (rule.endpoint, method, role)
 
 
 # POSTs that carry no CSRF token by design, each with why that is safe.

@@ -25,7 +25,8 @@ FUZZ = settings(
 
 # name: (role, page showing the form, the form's action); {a} is patient A's id, {day} an editable day,
 # {reset} and {verify} patient D's emailed links, {r} patient A's open course change request,
-# {device} patient A's other signed-in device, {unsubscribe} the unsubscribe link of A's reminder emails.
+# {device} patient A's other signed-in device, {unsubscribe} the unsubscribe link of A's reminder emails,
+# {photo} patient A's shared photo.
 FORMS = {
     "register": ("anonymous", "/register", "/register"),
     "login": ("anonymous", "/login", "/login"),
@@ -65,6 +66,11 @@ FORMS = {
     "push_off_everywhere": ("patient_a", "/reminders", "/account/push/delete"),
     "calendar_link": ("patient_b", "/reminders", "/calendar/new"),
     "unsubscribe": ("anonymous", "/unsubscribe/{unsubscribe}", "/unsubscribe/{unsubscribe}"),
+    # Text where the photo should be, and anything at all in the view (the files themselves: test_photos.py).
+    "photo_upload": ("patient_a", "/photos", "/photos/upload"),
+    "photo_share": ("patient_a", "/photos", "/photos/{photo}/share"),
+    "photo_share_all": ("patient_a", "/photos", "/photos/share-all"),
+    "photo_delete": ("patient_a", "/photos", "/photos/{photo}/delete"),
 }
 # Query-string parameters pages read; every GET page is tried with each.
 QUERY_PARAMS = ("page", "days", "window", "next", "from", "to", "chart", "filter", "q", "sort")
@@ -144,6 +150,7 @@ def test_fuzzing_a_form_never_fails_and_a_rejection_changes_nothing(world, form)
         "r": world.request_a,
         "device": world.device_a,
         "unsubscribe": world.unsubscribe_token,
+        "photo": world.photo_a,
     }
     role, page, action = (part.format(**values) for part in FORMS[form])
     client = world.client(role)

@@ -24,6 +24,7 @@ DATA_VERSION_TABLES = [
     "flag_acks",
     "course_revisions",
     "course_change_requests",
+    "photos",
 ]
 # Append-only: the audit log (migration 0001) and the safety events while the account exists (0004).
 GUARDS = {

@@ -1,4 +1,5 @@
-"""Everything a patient entered, as plain records for the JSON and CSV exports.
+"""Everything a patient entered, as plain records for the JSON and CSV exports, and the ZIP of both with the
+patient's photos.
 
 Every query starts from the patient. Tables with a patient_id that are deliberately left out are named in
 NOT_EXPORTED with the reason, and a test checks that no other table is forgotten.
@@ -8,12 +9,15 @@ import csv
 import enum
 import io
 import json
+import zipfile
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import inspect, select
 
+from diary.clinical.photos import PhotoRecord
 from diary.extensions import db
 from diary.models import (
     Appointment,
@@ -31,6 +35,7 @@ from diary.models import (
     Share,
     User,
 )
+from diary.records.photos import file_name, photos_of
 
 FORMAT = "isotretinoin-diary-export"
 VERSION = 1
@@ -125,6 +130,7 @@ def patient_records(patient: User) -> dict[str, list[dict[str, Any]]]:
     )
     quiet = db.session.scalar(select(ReminderSettings).where(ReminderSettings.user_id == pid))
     activity = rows(select(AuditEvent).where(AuditEvent.patient_id == pid).order_by(AuditEvent.id))
+    photos = reversed(photos_of(pid))  # oldest first, like every other section
     return {
         "account": [
             {
@@ -145,6 +151,18 @@ def patient_records(patient: User) -> dict[str, list[dict[str, Any]]]:
         "pregnancy_tests": [_row(test, patient) for test in tests],
         "appointments": [_row(appointment, patient) for appointment in appointments],
         "safety_alerts": [_row(alert, patient) for alert in alerts],
+        # The images themselves are in the ZIP export, under these names.
+        "photos": [
+            {
+                "taken_on": plain(photo.taken_on),
+                "view": photo.view,
+                "shared_with_clinic": photo.shared,
+                "width": photo.width,
+                "height": photo.height,
+                "file": file_name(photo),
+            }
+            for photo in photos
+        ],
         "sharing": [
             {"clinician": name or email, "since": plain(created_at), "record_number": number}
             for created_at, name, email, number in shares
@@ -219,3 +237,44 @@ def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return neutralise(value)
+
+
+class _Chunks:
+    """A write-only, unseekable file whose bytes are taken out as they come (zipfile writes to it)."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data, self.parts = b"".join(self.parts), []
+        return data
+
+
+def zip_chunks(
+    records: dict[str, list[dict[str, Any]]],
+    exported_at: datetime,
+    photos: Iterable[tuple[PhotoRecord, bytes]],
+) -> Iterator[bytes]:
+    """The JSON, the CSV and every photo as one ZIP, in pieces as it is written: never more than one photo
+    in memory, and no file to clean up. JPEGs are stored as they are (they do not compress)."""
+    stamp = exported_at.timetuple()[:6]
+    out = _Chunks()
+    with zipfile.ZipFile(out, "w") as archive:  # type: ignore[arg-type]
+        archive.writestr(
+            zipfile.ZipInfo("diary.json", stamp), to_json(records, exported_at), zipfile.ZIP_DEFLATED
+        )
+        archive.writestr(
+            zipfile.ZipInfo("diary.csv", stamp), "\ufeff" + to_csv(records), zipfile.ZIP_DEFLATED
+        )
+        yield out.take()
+        for photo, jpeg in photos:
+            archive.writestr(zipfile.ZipInfo(file_name(photo), stamp), jpeg, zipfile.ZIP_STORED)
+            yield out.take()
+    yield out.take()  # the central directory

@@ -1,20 +1,31 @@
-"""/account (change password; the time zone; delete the account), /export.csv and /export.json."""
+"""/account (password, time zone, identity; delete the account), /export.csv, /export.json and /export.zip."""
 
 from datetime import UTC, datetime
 
-from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user, login_required, logout_user
 
 from diary import audit, sessions, throttle
 from diary.access import patient_required
 from diary.account import bp
-from diary.account.export import patient_records, to_csv, to_json
+from diary.account.export import patient_records, to_csv, to_json, zip_chunks
 from diary.account.forms import ChangePasswordForm, DeleteAccountForm, IdentityForm, TimezoneForm
 from diary.account.lifecycle import change_password, delete_patient
 from diary.clinical.days import local_today
 from diary.clinical.identity import young_age_warning
 from diary.extensions import db
 from diary.passwords import verify_password
+from diary.records.photos import photo_files
 from diary.second_factor import mark_passed
 from diary.security import start_session
 
@@ -141,8 +152,12 @@ def delete_account():
     return redirect(url_for("auth.login"))
 
 
+def _file_name(extension: str) -> str:
+    return f"isotretinoin-diary-{datetime.now(UTC):%Y-%m-%d}.{extension}"
+
+
 def _download(body: str, mimetype: str, extension: str) -> Response:
-    name = f"isotretinoin-diary-{datetime.now(UTC):%Y-%m-%d}.{extension}"
+    name = _file_name(extension)
     return Response(
         body,
         mimetype=mimetype,
@@ -167,3 +182,16 @@ def export_json():
 def export_csv():
     # The byte-order mark lets spreadsheet programs read the file as UTF-8 (accents, emoji in notes).
     return _download("\ufeff" + to_csv(_export("csv")), "text/csv", "csv")
+
+
+@bp.get("/export.zip")
+@patient_required
+def export_zip():
+    """The CSV, the JSON and every photo, in one ZIP sent as it is written (a photo at a time)."""
+    chunks = zip_chunks(_export("zip"), datetime.now(UTC), photo_files(current_user.id))
+    name = _file_name("zip")
+    return Response(
+        stream_with_context(chunks),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )

@@ -1,6 +1,7 @@
 """The visit report (PDF, A4). Page one is what a visit needs: who (name, age, record number), the course
 line, flags with how they were handled, the summary against the previous period, labs with units and flags.
-Then the six charts (diary/clinic/report_pages.py), the PHQ-9 items and the patient's notes of the window.
+Then the six charts (diary/clinic/report_pages.py), the PHQ-9 items, the patient's notes of the window, and
+the first and latest shared photo of each view (diary/clinic/report_photos.py).
 
 fpdf2 draws it (diary/clinic/report_pdf.py).
 """
@@ -11,6 +12,7 @@ from datetime import date
 from diary.charts import ChartText
 from diary.clinic.report_pages import REPORT_CHARTS, chart_pages, notes_page, phq9_items
 from diary.clinic.report_pdf import ReportPDF
+from diary.clinic.report_photos import ReportPhoto, photo_pages
 from diary.clinic.review import Review
 from diary.clinical.labs import lab_mark
 
@@ -32,10 +34,14 @@ LAB_COLUMNS = (
 
 
 def visit_report_pdf(
-    review: Review, charts: dict[str, bytes], texts: dict[str, ChartText], generated: date
+    review: Review,
+    charts: dict[str, bytes],
+    texts: dict[str, ChartText],
+    generated: date,
+    photos: list[list[ReportPhoto]] | None = None,
 ) -> bytes:
     """The visit report for `review` as PDF bytes; `charts` maps chart names to PNG bytes (from the cache),
-    `texts` to their words."""
+    `texts` to their words; `photos` are the shared photos' first and latest per view (report_photos)."""
     pdf = ReportPDF()
     pdf.add_page()
     window = review.window
@@ -52,6 +58,7 @@ def visit_report_pdf(
     chart_pages(pdf, charts, texts)
     phq9_items(pdf, review)
     notes_page(pdf, review)
+    photo_pages(pdf, photos or [])
     buffer = io.BytesIO()
     pdf.output(buffer)
     return buffer.getvalue()

@@ -14,13 +14,16 @@ from diary.clinic.identity import save_record_number
 from diary.clinic.patient_list import patient_list as listed_patients
 from diary.clinic.queries import shared_patient_or_404
 from diary.clinic.report import REPORT_CHARTS, visit_report_pdf
+from diary.clinic.report_photos import report_photos
 from diary.clinic.review import build_review
 from diary.clinic.roster import patient_today
 from diary.clinical.days import local_today
 from diary.extensions import db
 from diary.navigation import safe_next
+from diary.private_images import private_image
 from diary.records.charts import chart_views
 from diary.records.course import course_of
+from diary.records.photos import contents, photo_bytes, shared_comparison
 
 
 def _window_detail() -> str:
@@ -75,6 +78,7 @@ def _review_page(patient_id: int, ack_form: AckForm, record_form: RecordNumberFo
         "clinic/review.html",
         review=review,
         charts=charts,
+        photo_views=shared_comparison(patient.id, _course_start(review)),
         ack_form=ack_form,
         record_form=record_form,
         actions=ACTIONS,
@@ -95,6 +99,34 @@ def chart(patient_id: int, name: str):
     return response
 
 
+def _course_start(review):
+    return review.data.course.start_date if review.data.course else None
+
+
+@bp.get("/patients/<int:patient_id>/photos/<int:photo_id>.jpg")
+@clinician_required
+def photo(patient_id: int, photo_id: int):
+    """A photo the patient shares, full size (opened from the review): audited."""
+    return _shared_photo(patient_id, photo_id, thumbnail=False)
+
+
+@bp.get("/patients/<int:patient_id>/photos/<int:photo_id>/thumb.jpg")
+@clinician_required
+def photo_thumbnail(patient_id: int, photo_id: int):
+    return _shared_photo(patient_id, photo_id, thumbnail=True)
+
+
+def _shared_photo(patient_id: int, photo_id: int, *, thumbnail: bool):
+    """Only while the patient shares the diary with this clinician and shares this photo: else 404."""
+    patient = shared_patient_or_404(patient_id)
+    response = private_image(
+        photo_bytes(patient.id, photo_id, thumbnail=thumbnail, shared_only=True), "image/jpeg"
+    )
+    action = "photo_thumbnail_view" if thumbnail else "photo_view"
+    audit.record_view(action, patient_id=patient.id, detail=f"photo {photo_id}")
+    return response
+
+
 @bp.get("/patients/<int:patient_id>/report.pdf")
 @clinician_required
 def report(patient_id: int):
@@ -102,7 +134,10 @@ def report(patient_id: int):
     window = (review.window.start, review.window.end)
     charts = {name: chart_response(patient.id, name, window, today).get_data() for name in REPORT_CHARTS}
     texts = {view.name: view.text for view in chart_views(review.data, *window, today)}
-    pdf = visit_report_pdf(review, charts, texts, today)
+    photo_views = shared_comparison(patient.id, _course_start(review))
+    first_and_latest = [p.id for view in photo_views for p in {view.first, view.latest}]
+    photos = report_photos(photo_views, contents(patient.id, first_and_latest))
+    pdf = visit_report_pdf(review, charts, texts, today, photos)
     audit.record_view("report_view", patient_id=patient.id, detail=_window_detail())
     filename = f"visit-report-{patient.id}-{today.isoformat()}.pdf"
     return Response(

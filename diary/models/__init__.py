@@ -4,6 +4,7 @@ from diary.models.audit import AuditEvent, Throttle
 from diary.models.care import Checkin, Course, CourseChangeRequest, CourseRevision, PregnancyTest
 from diary.models.clinic import Appointment, ChartImage, FlagAck, RosterSummary, Share
 from diary.models.entry import SUNBURN_CHOICES, SYMPTOMS, Entry, EntryRevision, SafetyAlert
+from diary.models.photo import Photo
 from diary.models.reminder import (
     REMINDER_KINDS,
     CalendarFeed,
@@ -30,6 +31,7 @@ __all__ = [
     "Entry",
     "EntryRevision",
     "FlagAck",
+    "Photo",
     "PregnancyTest",
     "PushSubscription",
     "RecoveryCode",

@@ -1,5 +1,6 @@
 """What the course adds to /today (and /course): running dose, check-in offer, iPLEDGE steps, life after the
-course. Computed on every request, in a fixed handful of queries however long the course."""
+course, and the link to the skin photos on photo days. Computed on every request, in a fixed handful of
+queries however long the course."""
 
 from datetime import date
 
@@ -12,14 +13,22 @@ from diary.clinical.reminders import after_course, checkin_due, pregnancy_status
 from diary.extensions import db
 from diary.models import Checkin, Entry, PregnancyTest, User
 from diary.records.course import course_facts_of
+from diary.records.photos import photos_due_for
 
 
 def today_panel(patient: User, today: date) -> dict:
     """Everything templates/care/_today_panel.html shows, from the database."""
     facts = course_facts_of(patient)
     last_checkin = db.session.scalar(select(func.max(Checkin.day)).where(Checkin.patient_id == patient.id))
+    photos_due = photos_due_for(patient.id, today)
     if facts is None:
-        return {"course": None, "offer_course": True, "checkin_due": False, "last_checkin": last_checkin}
+        return {
+            "course": None,
+            "offer_course": True,
+            "checkin_due": False,
+            "last_checkin": last_checkin,
+            "photos_due": photos_due,
+        }
     # The rows read like DayRecords for what the dose maths reads (day, dose_mg).
     doses = db.session.execute(
         select(Entry.day, Entry.dose_mg).where(
@@ -41,6 +50,7 @@ def today_panel(patient: User, today: date) -> dict:
         "offer_course": False,
         "checkin_due": checkin_due(last_checkin, facts, today, last_dose=last_dose),
         "last_checkin": last_checkin,
+        "photos_due": photos_due,
         "pregnancy": pregnancy,
         "after_course": finished,
         "can_get_pregnant": facts.can_get_pregnant,

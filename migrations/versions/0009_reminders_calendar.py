@@ -12,7 +12,7 @@ list rows), so none has data_version triggers: a reminder sent every evening mus
 chart of the patient stale.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-05 10:00:00
 
 """

@@ -66,6 +66,8 @@ PAGES = [
     Page("sharing", "/sharing", "patient"),
     Page("sharing-unconfirmed", "/sharing", "unverified"),
     Page("account", "/account", "patient"),
+    Page("photos", "/photos", "patient"),
+    Page("photos-new", "/photos", "new_patient"),
     Page("course-ipledge", "/course", "can_get_pregnant"),
     Page("reminders", "/reminders", "patient"),
     Page("reminders-ipledge", "/reminders", "can_get_pregnant"),
@@ -118,5 +120,5 @@ PAGES = [
 
 # Routes that answer with something other than an HTML page (files, images, JSON) or only to POST.
 NOT_PAGES = ("static", "public.healthz")
-NOT_PAGE_SUFFIXES = (".csv", ".json", ".pdf", ".png", ".svg", ".jpg", ".webp", ".ics")
+NOT_PAGE_SUFFIXES = (".csv", ".json", ".zip", ".pdf", ".png", ".svg", ".jpg", ".webp", ".ics")
 NOT_PAGE_PARTS = ("/charts/", "/photos/")

@@ -46,6 +46,7 @@ CRISIS_EMAIL = "crisis@patient.example"
 CHANGED_EMAIL = "changed@patient.example"  # shares with the demo clinician, then takes an answer back
 UNVERIFIED_EMAIL = "unconfirmed@patient.example"  # has not opened the emailed link yet
 KEPT_EMAIL = "kept@patient.example"  # stays signed in on a phone
+PHOTOS_EMAIL = "photos@patient.example"  # takes skin photos and shares them with the demo clinician
 NEW_CLINICIAN_EMAIL = "new@clinic.example"  # a clinician who has not set up the second step yet
 OWN_ACCOUNTS = [
     NEW_PATIENT_EMAIL,
@@ -57,6 +58,7 @@ OWN_ACCOUNTS = [
     CRISIS_EMAIL,
     CHANGED_EMAIL,
     KEPT_EMAIL,
+    PHOTOS_EMAIL,
 ]
 ROLE_EMAILS = {
     "patient": PATIENT_EMAIL,
