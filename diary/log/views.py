@@ -121,7 +121,7 @@ def _newer_save_kept(form: EntryForm, result: SaveResult, today: date):
     saved = local_moment(result.newer_at, zone)
     made = local_moment(form.made_at(), zone)
     form.day.errors.append(
-        f"{result.day.strftime('%A %-d %B')} was saved again on {saved.strftime('%-d %b at %H:%M')}, after "
+        f"This day was saved again on {saved.strftime('%-d %b at %H:%M')}, after "
         f"this copy was made on your phone ({made.strftime('%-d %b at %H:%M')}). The newer save is kept: "
         "open the day to change it."
     )

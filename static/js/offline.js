@@ -198,7 +198,7 @@
       banner.replaceChildren();
       if (!user) {
         const count = lines.length;
-        banner.append(text("p", `${count} day${count > 1 ? "s" : ""} saved on this phone ${count > 1 ? "are" : "is"} waiting to send.`));
+        banner.append(text("p", `${count} day${count > 1 ? "s" : ""} saved on this phone ${count > 1 ? "have" : "has"} not been sent yet.`));
         return;
       }
       const list = document.createElement("ul");

@@ -50,8 +50,8 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
-// A page from the network, keeping a day form (or a public page) as it comes; a kept copy, or /offline, when
-// the network fails.
+// A page from the network, keeping a day form as it comes; when the network fails, the kept copy (a day form,
+// or a public page kept at install), else /offline.
 function page(event, url) {
   const path = url.pathname;
   const kind = DAY_PAGE.test(path) ? DAYS : PUBLIC_PAGES.includes(path) ? SHELL : null;
@@ -67,8 +67,8 @@ function page(event, url) {
     .then((kept) => kept || Response.error()));
 }
 
-// Keep the latest copy of a day form (or drop it when the day answers with anything else: a day gone
-// read-only, a redirect); forms of days more than a week ago go.
+// Keep the latest copy of a day form (or drop it when the day answers otherwise: a closed day, a redirect);
+// forms of days more than a week ago go.
 function keepDay(path, response) {
   return caches.open(DAYS).then((cache) => cache.keys().then((requests) => {
     const weekAgo = new Date(Date.now() - 8 * 86400000).toISOString().slice(0, 10);

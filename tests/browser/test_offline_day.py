@@ -3,7 +3,7 @@ stored once when the connection returns; the day form opens with no connection; 
 stays on the phone with the reason; signing out leaves nothing behind."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
@@ -16,6 +16,7 @@ from .support import (
     Watch,
     entries,
     pretty,
+    screenshot,
     sign_in,
 )
 from .test_patient_day import tap_step
@@ -64,7 +65,10 @@ def test_a_day_saved_with_no_connection_waits_on_the_phone_and_is_stored_once(si
     page.get_by_role("button", name="Save today").tap()
     waiting = page.get_by_text("Waiting to send — saved on this phone")
     expect(waiting).to_be_visible()
+    expect(page.locator("#on-this-phone")).to_be_focused()
+    expect(page.get_by_role("button", name="Save today")).to_be_enabled()  # to save it again, changed
     assert entries(site, OFFLINE_EMAIL) == []
+    screenshot(page, "offline-waiting-390x844", full_page=False)
 
     # Still with no connection, the app opens again: the kept form, the copy waiting in it.
     failed = []
@@ -116,6 +120,7 @@ def test_a_copy_the_diary_refuses_stays_on_the_phone_with_the_reason(site, new_c
     expect(old).to_contain_text("Days more than 7 days ago can no longer be added or changed.")
     newer = refused.filter(has_text="The newer save is kept")
     expect(newer).to_contain_text("after this copy was made on your phone")
+    screenshot(page, "offline-refused-390x844", full_page=False)
     [entry] = entries(site, ERRORS_EMAIL)
     assert (entry["day"], entry["mood"]) == (site.today(), 8)  # the newer save won
 
@@ -204,3 +209,94 @@ def test_a_signed_out_phone_drops_the_kept_day_forms(site, new_context):
     )
     assert dropped
     assert page.evaluate("caches.has('diary-shell-v1')")  # the shell (no one's data) stays
+
+
+def test_a_save_that_gets_no_answer_is_kept_and_sent_later(site, new_context):
+    """A connection that says it is there but carries nothing: the save goes out, never arrives, and the day
+    is kept on the phone instead of lost; the next open sends it."""
+    context = new_context(PHONE, OFFLINE_EMAIL)
+    page = context.new_page()
+    watch = Watch(page, site.base_url)
+    day = site.today() - timedelta(days=2)
+    page.goto(f"/day/{day.isoformat()}")
+    assert page.evaluate(WORKER_READY_JS)
+    lost = []
+
+    def drop(route) -> None:
+        if route.request.method == "POST" and not route.request.headers.get("accept", "").startswith(
+            "application/json"
+        ):
+            lost.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    context.route(f"**/day/{day.isoformat()}", drop)  # the form's own POST is lost; the queue's goes through
+    tap_step(page, "Skin", 5)
+    page.get_by_role("button", name=f"Save {day.strftime('%a %-d %b')}").tap()
+    expect(page.get_by_text(re.compile("^Sent: .* is saved"))).to_be_visible(timeout=15_000)
+    assert lost, "the form's POST was not sent"
+    assert [entry["skin"] for entry in entries(site, OFFLINE_EMAIL) if entry["day"] == day] == [5]
+    lost_post = f"Failed to load resource: net::ERR_CONNECTION_RESET ({site.base_url}/day/{day.isoformat()})"
+    problems = [line for line in watch.problems() if lost_post not in line]
+    assert not problems, pretty(problems)
+
+
+def test_a_day_form_kept_from_an_earlier_day_fills_in_the_phones_today(site, new_context):
+    """Opened with no connection the next morning: the kept /today is yesterday's page, so the form moves
+    to today and starts blank (the prescription stays)."""
+    context = new_context(PHONE, SIGN_OUT_EMAIL)
+    page = context.new_page()
+    page.goto("/today")
+    assert page.evaluate(WORKER_READY_JS)
+    kept_day = page.locator("input[name=day]").input_value()
+    context.set_offline(True)
+    tomorrow = f"{date.fromisoformat(kept_day) + timedelta(days=1)}T09:00:00"
+    page.clock.set_fixed_time(tomorrow)  # the phone's clock, the next morning
+    page.reload()
+    expect(page.get_by_text(re.compile("^No connection: this form was kept from"))).to_be_visible()
+    assert page.locator("input[name=day]").input_value() == tomorrow[:10]
+    assert page.locator("input[name=day]").get_attribute("max") == tomorrow[:10]
+    assert not page.locator("form.entry input[type=radio][name=mood]:checked").count()
+    assert page.locator("input[name=sunburn][value=none]").is_checked()
+    context.set_offline(False)
+
+
+def test_a_warning_sign_saved_with_no_connection_gets_its_advice_at_once(site, new_context):
+    """Safety does not wait for the connection: the crisis resources show when the day is kept, and the
+    diary's own advice once it is sent. An ordinary save afterwards leaves nothing waiting."""
+    context = new_context(PHONE, OFFLINE_EMAIL)
+    page = context.new_page()
+    watch = Watch(page, site.base_url)
+    day = site.today() - timedelta(days=3)
+    page.goto(f"/day/{day.isoformat()}")
+    assert page.evaluate(WORKER_READY_JS)
+    context.set_offline(True)
+    page.get_by_text("Thoughts of harming myself").tap()
+    page.get_by_role("button", name=f"Save {day.strftime('%a %-d %b')}").tap()
+    kept = page.locator("#on-this-phone")
+    expect(kept.get_by_text("This has not reached your clinic yet")).to_be_visible()
+    expect(kept.locator(".crisis a[href='tel:988']")).to_be_visible()
+    expect(kept.locator(".crisis a[href='tel:911']")).to_be_visible()
+
+    context.set_offline(False)
+    expect(kept.get_by_text(re.compile("^Sent: "))).to_be_visible(timeout=15_000)
+    expect(kept.locator(".crisis h2")).to_have_text(
+        "If you are thinking about harming yourself, please reach out now"
+    )
+    assert [entry["self_harm_thoughts"] for entry in entries(site, OFFLINE_EMAIL) if entry["day"] == day] == [
+        True
+    ]
+
+    page.goto(f"/day/{day.isoformat()}")
+    page.get_by_text("Thoughts of harming myself").tap()  # taken back, online this time
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"Save {day.strftime('%a %-d %b')}").tap()
+    expect(page.get_by_role("heading", name="Saved")).to_be_visible()
+    page.goto("/today")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#on-this-phone")).to_have_count(0)
+    assert [entry["self_harm_thoughts"] for entry in entries(site, OFFLINE_EMAIL) if entry["day"] == day] == [
+        False
+    ]
+    assert not watch.problems(), pretty(watch.problems())
