@@ -185,7 +185,7 @@ def _show_form(chosen: date, today: date):
     else:
         form.dose_mg.data = prescribed_dose_on(current_user, chosen)
     # "Same as yesterday" is offered on a day not saved yet; without JavaScript its link fills the form here.
-    same_as = before if entry is None and before is not None else None
+    same_as = before if entry is None else None
     filled_from = None
     if same_as is not None and _same_as_asked():
         form.fill_same_as(same_as.values())
