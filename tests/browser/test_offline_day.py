@@ -31,12 +31,12 @@ KEPT_JS = """async () => ({
 })"""
 
 # A copy kept on the phone long ago, as offline.js keeps one, made from this page's form.
-OLD_COPY_JS = """async ({day, madeAt}) => {
+OLD_COPY_JS = """async ({day, madeAt, owner}) => {
   const form = document.querySelector('form.entry');
   const body = new URLSearchParams(new FormData(form));
   body.set('day', day);
   body.set('mood', '5');
-  const user = document.querySelector('script[data-user]').dataset.user;
+  const user = owner || document.querySelector('script[data-user]').dataset.user;
   const item = {key: user + '/' + day, user, day, url: '/day/' + day, body: body.toString(), savedAt: madeAt,
                 state: 'waiting', message: ''};
   await new Promise((done, fail) => {
@@ -300,3 +300,30 @@ def test_a_warning_sign_saved_with_no_connection_gets_its_advice_at_once(site, n
         False
     ]
     assert not watch.problems(), pretty(watch.problems())
+
+
+def test_a_copy_kept_for_another_account_is_neither_shown_nor_sent(site, new_context):
+    """A phone shared by two patients, whose first session ended without signing out: the second sees
+    nothing of the first's unsent day, and it never lands in the second's diary."""
+    page = new_context(PHONE, ERRORS_EMAIL).new_page()
+    page.goto("/today")
+    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    day = site.today() - timedelta(days=4)
+    someone_else = str(site.ids[OFFLINE_EMAIL])
+    page.evaluate(OLD_COPY_JS, {"day": day.isoformat(), "madeAt": 0, "owner": someone_else})
+    before = entries(site, ERRORS_EMAIL)
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#on-this-phone")).to_have_count(0)
+    assert entries(site, ERRORS_EMAIL) == before
+    assert day not in [entry["day"] for entry in entries(site, OFFLINE_EMAIL)]
+    kept = page.evaluate(
+        """() => new Promise((done) => {
+          const opening = indexedDB.open('diary', 1);
+          opening.onsuccess = () => {
+            const all = opening.result.transaction('days').objectStore('days').getAll();
+            all.onsuccess = () => done(all.result.map((item) => [item.user, item.state]));
+          };
+        })"""
+    )
+    assert kept == [[someone_else, "waiting"]]
