@@ -17,6 +17,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 import psycopg
+from common import BENCH_TOTP_SECRET
 from sqlalchemy.engine import make_url
 
 CLINICIANS = 20
@@ -55,15 +56,15 @@ def seed(url: str, patients: int, days: int, shared: int, password_hash: str, to
         copy(
             "users",
             ("id", "email", "password_hash", "role", "name", "timezone", "clinic_code", "session_token")
-            + ("created_at",),
+            + ("created_at", "totp_secret"),
             [
                 (c, f"doctor{c}@scale.example", password_hash, "CLINICIAN", f"Dr. {c}", "UTC")
-                + (f"SCALE{c:04d}", f"clinician-token-{c}", stamp)
+                + (f"SCALE{c:04d}", f"clinician-token-{c}", stamp, BENCH_TOTP_SECRET)
                 for c in range(1, clinicians + 1)
             ]
             + [
                 (p, f"p{p}@scale.example", password_hash, "PATIENT", f"Patient {p}", "UTC", None)
-                + (f"patient-token-{p}", stamp)
+                + (f"patient-token-{p}", stamp, None)
                 for p in patient_ids
             ],
         )

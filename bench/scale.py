@@ -28,7 +28,9 @@ import statistics
 import time
 from datetime import date
 
+import pyotp
 from common import (
+    BENCH_TOTP_SECRET,
     CSRF_RE,
     PASSWORD,
     bench_app,
@@ -81,6 +83,11 @@ def measure(url: str, email: str, review_ids: list[int], repeat: int, explain: b
     client = app.test_client()
     token = CSRF_RE.search(client.get("/login").get_data(as_text=True)).group(1)
     answer = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    assert answer.status_code == 302, answer.status_code
+    # The clinicians' second step, with the seeded authenticator key (bench/population.py).
+    token = CSRF_RE.search(client.get("/two-factor").get_data(as_text=True)).group(1)
+    code = pyotp.TOTP(BENCH_TOTP_SECRET).now()
+    answer = client.post("/two-factor", data={"code": code, "csrf_token": token})
     assert answer.status_code == 302, answer.status_code
     from diary.models import RosterSummary
 

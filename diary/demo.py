@@ -35,6 +35,8 @@ class DemoRefused(Exception):
 class Persona:
     email: str
     name: str
+    born: date
+    record_number: str  # the demo clinic's, once shared
     weight: float
     doses: list[tuple[int, float]]  # (course day, mg/day) from which a dose applies
     can_get_pregnant: bool = False
@@ -52,6 +54,8 @@ PERSONAS = [
     Persona(
         "alex@patient.example",
         "Alex Morgan",
+        date(2004, 9, 12),
+        "DR-10234",
         70.0,
         [(0, 40.0), (30, 60.0)],
         high_triglycerides=True,
@@ -61,6 +65,8 @@ PERSONAS = [
     Persona(
         "sam@patient.example",
         "Sam Patel",
+        date(2007, 1, 30),
+        "DR-10871",
         62.0,
         [(0, 30.0), (28, 50.0)],
         mood_dip=True,
@@ -70,6 +76,8 @@ PERSONAS = [
     Persona(
         "jordan@patient.example",
         "Jordan Lee",
+        date(1998, 5, 3),
+        "DR-11402",
         58.0,
         [(0, 40.0)],
         can_get_pregnant=True,
@@ -79,6 +87,8 @@ PERSONAS = [
     Persona(
         "casey@patient.example",
         "Casey Kim",
+        date(2009, 11, 21),
+        "DR-11950",
         80.0,
         [(0, 40.0), (35, 80.0)],
         shares=False,
@@ -105,6 +115,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
         patient = User(
             email=persona.email,
             name=persona.name,
+            date_of_birth=persona.born,
             password_hash=password_hash,
             role=Role.PATIENT,
             timezone=tz,
@@ -149,7 +160,9 @@ def _seed_patient(
             )
         )
     if persona.shares:
-        db.session.add(Share(patient_id=patient.id, clinician_id=clinician.id))
+        db.session.add(
+            Share(patient_id=patient.id, clinician_id=clinician.id, record_number=persona.record_number)
+        )
     rows = [
         _entry(persona, patient.id, start + timedelta(days=n), n, rng)
         for n in range(DAYS)

@@ -35,6 +35,7 @@ EXPECTED = {
     # endpoint:              {method: (anonymous, patient A, patient B, A's clinician, other clinician)}
     "account.account":        {"GET": (LOGIN, 200, 200, 200, 200), "POST": (LOGIN, 422, 422, 422, 422)},
     "account.delete_account": {"POST": (LOGIN, 422, 422, 404, 404)},
+    "account.update_identity": {"POST": (LOGIN, 422, 422, 404, 404)},  # a name is required
     # Patient A's other device (the owner's own session is not ended by the sweep).
     "account.sign_out_device": {"POST": (LOGIN, to("/account"), 404, 404, 404)},
     "account.sign_out_everywhere": {"POST": (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)},
@@ -68,6 +69,7 @@ EXPECTED = {
     "care.chart":             {"GET": (LOGIN, 200, 200, 404, 404)},
     "clinic.acknowledge_flag": {"POST": (LOGIN, 404, 404, 400, 404)},
     "clinic.undo_flag_ack":   {"POST": (LOGIN, 404, 404, 400, 404)},
+    "clinic.set_record_number": {"POST": (LOGIN, 404, 404, 400, 404)},  # no field at all: not from the page
     "log.day":                {"GET": (LOGIN, 200, 200, 404, 404), "POST": (LOGIN, 422, 422, 404, 404)},
     "log.history":            {"GET": (LOGIN, 200, 200, 404, 404)},
     "log.index":              {"GET": (LOGIN, HOME_P, HOME_P, HOME_C, HOME_C)},

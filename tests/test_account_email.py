@@ -63,7 +63,7 @@ def test_register_verify_share_forget_and_reset_by_emailed_links(app, mailbox, m
         me = db.select(User.email_verified_at).where(User.email == "me@example.com")
         assert db.session.scalar(me) is None
     assert follow(phone, link, {}).headers["Location"] == "/sharing"
-    assert post(phone, "/sharing/confirm", {"code": code}).status_code == 302
+    assert post(phone, "/sharing/confirm", {"code": code, "name": "Me Example"}).status_code == 302
     assert "Nobody" not in phone.get("/sharing").get_data(as_text=True)
 
     # Forgotten on another device: a reset link by email.

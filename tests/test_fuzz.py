@@ -52,7 +52,9 @@ FORMS = {
     ),
     "acknowledge_flag": ("clinician_a", "/clinic/patients/{a}", "/clinic/patients/{a}/flags/acknowledge"),
     "undo_flag_ack": ("clinician_a", "/clinic/patients/{a}", "/clinic/patients/{a}/flags/undo"),
+    "record_number": ("clinician_a", "/clinic/patients/{a}", "/clinic/patients/{a}/record-number"),
     "password": ("patient_b", "/account", "/account"),
+    "identity": ("patient_b", "/account", "/account/identity"),
     "delete_account": ("patient_b", "/account", "/account/delete"),
     "second_factor": ("clinician_a_code", "/two-factor", "/two-factor"),
     "second_factor_setup": ("clinician_setup", "/two-factor/setup", "/two-factor/setup"),
@@ -60,7 +62,7 @@ FORMS = {
     "sign_out_everywhere": ("patient_b", "/account", "/account/devices/sign-out-everywhere"),
 }
 # Query-string parameters pages read; every GET page is tried with each.
-QUERY_PARAMS = ("page", "days", "window", "next", "from", "to", "chart", "filter")
+QUERY_PARAMS = ("page", "days", "window", "next", "from", "to", "chart", "filter", "q", "sort")
 
 NASTY = [
     "", " ", "0", "-1", "1e309", "NaN", "-Infinity", "0x10", "1_000", "٣", "²",

@@ -169,7 +169,9 @@ def test_json_export_holds_everything_the_patient_entered_and_nothing_of_others(
         and data["appointments"][0]["clinician"] == "clinician"
     )
     assert data["safety_alerts"][0]["rule"] == "self_harm"
-    assert data["sharing"] == [{"clinician": "Dr. A", "since": data["sharing"][0]["since"]}]
+    assert data["sharing"] == [
+        {"clinician": "Dr. A", "since": data["sharing"][0]["since"], "record_number": None}
+    ]
     text = json.dumps(data)
     assert "b@example.com" not in text and "password_hash" not in text and "session_token" not in text
     assert "$argon2" not in text

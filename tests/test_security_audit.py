@@ -108,7 +108,7 @@ def test_a_whole_patient_journey_is_audited_and_never_logs_passwords_or_diary_te
         f"/day/{yesterday()}",
         {"day": yesterday().isoformat(), "sunburn": "none", "notes": NOTE + " 2"},
     )
-    post(client, "/sharing/confirm", {"code": code})
+    post(client, "/sharing/confirm", {"code": code, "name": "Me Example"})
     doctor = app.test_client()
     login(doctor, "doc@example.com")
     with app.app_context():

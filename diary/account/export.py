@@ -107,7 +107,7 @@ def patient_records(patient: User) -> dict[str, list[dict[str, Any]]]:
         select(SafetyAlert).where(SafetyAlert.patient_id == pid).order_by(SafetyAlert.day, SafetyAlert.id)
     )
     shares = db.session.execute(
-        select(Share.created_at, User.name, User.email)
+        select(Share.created_at, User.name, User.email, Share.record_number)
         .join(User, User.id == Share.clinician_id)
         .where(Share.patient_id == pid)
         .order_by(Share.created_at)
@@ -117,6 +117,8 @@ def patient_records(patient: User) -> dict[str, list[dict[str, Any]]]:
         "account": [
             {
                 "email": patient.email,
+                "name": patient.name,
+                "date_of_birth": plain(patient.date_of_birth),
                 "timezone": patient.timezone,
                 "created_at": plain(patient.created_at),
                 "password_changed_at": plain(patient.password_changed_at),
@@ -132,7 +134,8 @@ def patient_records(patient: User) -> dict[str, list[dict[str, Any]]]:
         "appointments": [_row(appointment, patient) for appointment in appointments],
         "safety_alerts": [_row(alert, patient) for alert in alerts],
         "sharing": [
-            {"clinician": name or email, "since": plain(created_at)} for created_at, name, email in shares
+            {"clinician": name or email, "since": plain(created_at), "record_number": number}
+            for created_at, name, email, number in shares
         ],
         # Who did what with this diary (an accounting of access): never addresses or other people's ids.
         "activity": [

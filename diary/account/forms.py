@@ -1,10 +1,12 @@
-"""Changing the password and confirming deletion: both ask for the current password."""
+"""Changing the password and confirming deletion (both ask for the current password); the patient's name and
+date of birth."""
 
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from diary.identity_fields import BirthDateField, SignedInPatientToday, name_field
 from diary.passwords import MAX_LENGTH, password_problem
 
 
@@ -47,3 +49,10 @@ class DeleteAccountForm(FlaskForm):
         description="This deletes your diary for good. It cannot be undone.",
         render_kw={"autocomplete": "current-password"},
     )
+
+
+class IdentityForm(SignedInPatientToday, FlaskForm):
+    """Who the patient is, for the dermatologists they share with (also asked at registration and sharing)."""
+
+    name = name_field(description="Shown to the dermatologists you share your diary with.")
+    date_of_birth = BirthDateField(description="Your dermatologist sees your age.")

@@ -9,8 +9,10 @@ from diary import audit, sessions, throttle
 from diary.access import patient_required
 from diary.account import bp
 from diary.account.export import patient_records, to_csv, to_json
-from diary.account.forms import ChangePasswordForm, DeleteAccountForm
+from diary.account.forms import ChangePasswordForm, DeleteAccountForm, IdentityForm
 from diary.account.lifecycle import change_password, delete_patient
+from diary.clinical.days import local_today
+from diary.clinical.identity import young_age_warning
 from diary.extensions import db
 from diary.passwords import verify_password
 from diary.second_factor import mark_passed
@@ -19,14 +21,33 @@ from diary.security import signed_out, start_session
 NOT_YOURS = "That is not your current password."
 
 
-def _page(password_form: ChangePasswordForm, delete_form: DeleteAccountForm | None, status: int = 200):
+def _page(
+    password_form: ChangePasswordForm,
+    delete_form: DeleteAccountForm | None,
+    status: int = 200,
+    identity_form: IdentityForm | None = None,
+):
     return render_template(
         "account/account.html",
         password_form=password_form,
         delete_form=delete_form,
         devices=sessions.of_user(current_user.id),
         this_device=sessions.current(),
+        **_identity(identity_form),
     ), status
+
+
+def _identity(form: IdentityForm | None) -> dict:
+    """Patients' name and date of birth: the form (as stored, unless one was refused) and, for a stored date
+    of birth that makes them younger than isotretinoin is usually given, a warning (clinical/identity)."""
+    if not current_user.is_patient:
+        return {"identity_form": None, "age_warning": None}
+    born = current_user.date_of_birth
+    warning = young_age_warning(born, local_today(current_user.timezone)) if born else None
+    return {
+        "identity_form": form or IdentityForm(prefix="identity", formdata=None, obj=current_user),
+        "age_warning": warning,
+    }
 
 
 def _delete_form() -> DeleteAccountForm | None:
@@ -72,6 +93,19 @@ def account():
         mark_passed(sessions.current())
         db.session.commit()
     flash("Your password is changed. Other devices are signed out.", "success")
+    return redirect(url_for("account.account"))
+
+
+@bp.post("/account/identity")
+@patient_required
+def update_identity():
+    """Change one's name and date of birth; a refused form comes back as typed, nothing stored."""
+    form = IdentityForm(prefix="identity")
+    if not form.validate_on_submit():
+        return _page(ChangePasswordForm(formdata=None), _delete_form(), 422, identity_form=form)
+    current_user.name, current_user.date_of_birth = form.name.data, form.date_of_birth.data
+    db.session.commit()
+    flash("Your name and date of birth are saved.", "success")
     return redirect(url_for("account.account"))
 
 

@@ -1,11 +1,15 @@
 """Account forms: registration, sign-in, a forgotten password and its reset, confirming an address."""
 
+from datetime import date
 from zoneinfo import available_timezones
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from diary.clinical.days import local_today
+from diary.identity_fields import BirthDateField, name_field
 from diary.passwords import MAX_LENGTH, password_problem
 
 
@@ -38,6 +42,18 @@ class RegisterForm(FlaskForm):
     )
     # Filled in by the browser's JavaScript when it offers a time zone; otherwise the configured default.
     timezone = HiddenField()
+    # Optional here (the contract's fields alone register); asked for again before the diary is shared.
+    name = name_field(
+        "Your name (optional)",
+        required=False,
+        description="So your dermatologist knows whose diary it is. You can add it later.",
+    )
+    date_of_birth = BirthDateField()
+
+    def patient_today(self) -> date:
+        """Today on the new patient's calendar (the zone the account will get), for the date of birth."""
+        tz = self.timezone.data
+        return local_today(tz if valid_timezone(tz) else current_app.config["DEFAULT_TIMEZONE"])
 
 
 class LoginForm(FlaskForm):

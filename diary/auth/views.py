@@ -42,7 +42,8 @@ def register():
         password_hash = hash_password(form.password.data)
         owner = db.session.scalar(db.select(User).where(User.email == email))
         if owner is None:
-            owner = _new_patient(email, password_hash, form.timezone.data)
+            identity = {"name": form.name.data or None, "date_of_birth": form.date_of_birth.data}
+            owner = _new_patient(email, password_hash, form.timezone.data, identity)
             if owner is not None:
                 emails.send_verification(owner)
                 return render_template("auth/registered.html", email=email)
@@ -56,10 +57,11 @@ def register():
     return render_template("auth/register.html", form=form), 200 if request.method == "GET" else 422
 
 
-def _new_patient(email: str, password_hash: str, timezone: str | None) -> User | None:
-    """The new, unverified patient, committed; None when the address was registered at the same moment."""
+def _new_patient(email: str, password_hash: str, timezone: str | None, identity: dict) -> User | None:
+    """The new, unverified patient (with `identity`: name and date of birth, if given), committed; None when
+    the address was registered at the same moment."""
     tz = timezone if valid_timezone(timezone) else current_app.config["DEFAULT_TIMEZONE"]
-    user = User(email=email, password_hash=password_hash, role=Role.PATIENT, timezone=tz)
+    user = User(email=email, password_hash=password_hash, role=Role.PATIENT, timezone=tz, **identity)
     db.session.add(user)
     try:
         db.session.flush()

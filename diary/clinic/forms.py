@@ -1,10 +1,20 @@
 """Recording an appointment: weight, dose change, labs, pregnancy test, notes."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    RadioField,
+    SearchField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from diary.clinic.handling import ACTIONS, NOTE_MAX
+from diary.clinical.identity import RECORD_NUMBER_MAX, SEARCH_MAX, tidy
 from diary.clinical.labs import (
     DEFAULT_ULN_U_L,
     LIPID_UNITS,
@@ -16,6 +26,7 @@ from diary.clinical.labs import (
 )
 from diary.clinical.thresholds import DAILY_DOSE_MAX_MG, WEIGHT_KG_ALLOWED
 from diary.fields import FiniteDecimalField, UnitField
+from diary.identity_fields import no_control_characters
 
 LIPID_LABELS = {
     "triglycerides": "Triglycerides",
@@ -161,3 +172,44 @@ class DecisionForm(FlaskForm):
         choices=[SelectChoice("accept", "Accept"), SelectChoice("decline", "Decline")],
         validators=[InputRequired("Choose accept or decline.")],
     )
+
+
+class RecordNumberForm(FlaskForm):
+    """The clinic's record number for a patient: trimmed, at most RECORD_NUMBER_MAX characters; empty clears
+    it. Unique within the clinic (the database checks: diary/clinic/identity.save_record_number)."""
+
+    record_number = StringField(
+        "Record number",
+        filters=[tidy],
+        validators=[
+            Length(max=RECORD_NUMBER_MAX, message=f"Enter at most {RECORD_NUMBER_MAX} characters."),
+            no_control_characters,
+        ],
+        description="Your clinic's number for this patient. Leave empty to remove it.",
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+class PatientSearchForm(FlaskForm):
+    """The patient list's search and order: a GET form (it changes nothing, so no CSRF token), read from the
+    query string. Anything it refuses leaves the whole list in its usual order."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(
+        "Name or record number",
+        filters=[tidy],
+        validators=[Length(max=SEARCH_MAX, message=f"Search for at most {SEARCH_MAX} characters.")],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    sort = SelectField(
+        "Order",
+        choices=[SelectChoice("attention", "Needs attention first"), SelectChoice("name", "Name, A to Z")],
+        default="attention",
+    )
+
+    def wanted(self) -> tuple[str, str]:
+        """(search, order) to show, once validated: what was refused is left out."""
+        query = "" if self.q.errors else self.q.data or ""
+        return query, "attention" if self.sort.errors else self.sort.data

@@ -1,6 +1,6 @@
-"""The visit report (PDF, A4). Page one is what a visit needs: who, the course line, flags with how they were
-handled, the summary against the previous period, labs with units and flags. Then the six charts (diary/
-clinic/report_pages.py), the PHQ-9 items and the patient's notes of the window.
+"""The visit report (PDF, A4). Page one is what a visit needs: who (name, age, record number), the course
+line, flags with how they were handled, the summary against the previous period, labs with units and flags.
+Then the six charts (diary/clinic/report_pages.py), the PHQ-9 items and the patient's notes of the window.
 
 fpdf2 draws it (diary/clinic/report_pdf.py).
 """
@@ -18,6 +18,7 @@ __all__ = ["REPORT_CHARTS", "visit_report_pdf"]
 MAX_FLAG_LINES = 8
 MAX_HANDLED_LINES = 5
 MAX_LAB_ROWS = 6
+UNPRINTABLE_NAME = "Part of the name is in characters this report cannot print: see the review page."
 NOTE_CHARS = 160  # a handled flag's note on page one: its start (the review shows it whole)
 # (column, heading with its unit); lipids in mg/dL, liver enzymes in U/L, as stored.
 LAB_COLUMNS = (
@@ -38,7 +39,10 @@ def visit_report_pdf(
     pdf = ReportPDF()
     pdf.add_page()
     window = review.window
-    pdf.text_line(f"Visit report — {review.patient.display_name}", 15, "B", 8)
+    pdf.text_line(f"Visit report — {review.identity.name}", 15, "B", 8)
+    if pdf.printable(review.identity.name) != review.identity.name:
+        pdf.text_line(UNPRINTABLE_NAME, 9, "I")
+    pdf.text_line(" · ".join(review.identity.details), 10, height=5)
     period = f"{window.start:%-d %b %Y} – {window.end:%-d %b %Y}"
     pdf.text_line(f"{window.label}: {period} · generated {generated:%-d %b %Y}", 9)
     _course(pdf, review)

@@ -12,6 +12,7 @@ from fpdf import FPDF
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 PAGE_WIDTH = 190  # mm inside the margins of an A4 page
 PAGE_BOTTOM = 287  # mm: the bottom margin's edge
+MISSING = "□"  # in every DejaVu face
 
 
 class ReportPDF(FPDF):
@@ -27,7 +28,13 @@ class ReportPDF(FPDF):
 
     def text_line(self, text: str, size: float = 9, style: str = "", height: float = 4.6) -> None:
         self.set_font("DejaVu", style, size)
-        self.multi_cell(PAGE_WIDTH, height, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(PAGE_WIDTH, height, self.printable(text), new_x="LMARGIN", new_y="NEXT")
+
+    def printable(self, text: str) -> str:
+        """`text` with each character the current font lacks (Chinese, say: DejaVu has none) as MISSING.
+        fpdf2 would leave it blank and log it, which would put a patient's name or words in the log."""
+        cmap = self.current_font.cmap
+        return "".join(ch if ch.isspace() or ord(ch) in cmap else MISSING for ch in text)
 
     def heading(self, text: str) -> None:
         self.ln(1.5)

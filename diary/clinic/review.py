@@ -7,6 +7,7 @@ from flask import abort
 from werkzeug.datastructures import MultiDict
 
 from diary.clinic.handling import Handled, handled_flags
+from diary.clinic.identity import PatientIdentity, identity_of, record_numbers
 from diary.clinic.roster import acknowledged, open_flags, recent_visit_days
 from diary.clinical import phq9
 from diary.clinical.dose import DoseSummary, dose_summary
@@ -65,6 +66,7 @@ def parse_window(args: MultiDict, patient: User, data: PatientData, today: date)
 @dataclass
 class Review:
     patient: User
+    identity: PatientIdentity  # name, age and the clinic's record number
     window: Window
     previous: tuple[date, date]
     data: PatientData
@@ -92,6 +94,7 @@ def build_review(patient: User, args: MultiDict, today: date, viewer: User) -> R
     open_ = open_flags(every_flag, patient.id, acks)
     return Review(
         patient=patient,
+        identity=identity_of(patient, record_numbers(patient.id).get(patient.id), today),
         window=window,
         previous=previous_window(window.start, window.end),
         data=data,

@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, or_, select
 from diary.clinical import phq9
 from diary.clinical.days import local_today
 from diary.clinical.flags import LEVELS, Flag, flags_for
+from diary.clinical.identity import name_sort_key
 from diary.clinical.records import PatientData
 from diary.database import among
 from diary.extensions import db
@@ -42,7 +43,8 @@ class RosterRow:
     @property
     def sort_key(self) -> tuple:
         counts = self.flag_counts
-        return (-counts["critical"], -counts["warning"], -counts["info"], self.patient.display_name.lower())
+        name = name_sort_key(self.patient.display_name)
+        return (-counts["critical"], -counts["warning"], -counts["info"], *name)
 
 
 def recent_visit_days(patient_ids: list[int]) -> dict[int, list[date]]:

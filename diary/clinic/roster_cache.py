@@ -13,6 +13,7 @@ key says (a newer row under an older key is only recomputed once more).
 """
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 
 from sqlalchemy import Select
@@ -25,8 +26,11 @@ from diary.models import RosterSummary, User
 from diary.version import APP_VERSION
 
 
-def cached_roster(patients: Select, now: datetime | None = None) -> list[RosterRow]:
-    """The rows of the patient list for the patients `patients` selects (User rows), flagged ones first.
+def cached_roster(
+    patients: Select, now: datetime | None = None, keep: Callable[[User], bool] | None = None
+) -> list[RosterRow]:
+    """The rows of the patient list for the patients `patients` selects (User rows) that `keep` keeps (all
+    by default), flagged ones first.
 
     Each row is computed for, and stored under, the patient's own today at `now` (default: the present)."""
     # populate_existing: a patient already in the session is given the version just read, never an older one.
@@ -37,6 +41,8 @@ def cached_roster(patients: Select, now: datetime | None = None) -> list[RosterR
     )
     rows, stale, todays = [], [], {}
     for patient, version, day, stored in db.session.execute(summaries):
+        if keep is not None and not keep(patient):
+            continue
         today = todays[patient.id] = patient_today(patient, now)
         row = _decode(patient, stored) if version == patient.data_version and day == today else None
         if row is None:

@@ -8,13 +8,14 @@ from diary.access import clinician_required
 from diary.chart_service import chart_response, window_from_args
 from diary.clinic import bp
 from diary.clinic.appointments import record_appointment
-from diary.clinic.forms import AckForm, AppointmentForm, FlagKeyForm
+from diary.clinic.forms import AckForm, AppointmentForm, FlagKeyForm, PatientSearchForm, RecordNumberForm
 from diary.clinic.handling import ACTIONS, NOTE_MAX, ack_to_undo, acknowledge, current_flag, needs_note
-from diary.clinic.queries import shared_patient_or_404, shared_patients_stmt
+from diary.clinic.identity import save_record_number
+from diary.clinic.patient_list import patient_list as listed_patients
+from diary.clinic.queries import shared_patient_or_404
 from diary.clinic.report import REPORT_CHARTS, visit_report_pdf
 from diary.clinic.review import build_review
 from diary.clinic.roster import patient_today
-from diary.clinic.roster_cache import cached_roster
 from diary.clinical.days import local_today
 from diary.extensions import db
 from diary.navigation import safe_next
@@ -36,8 +37,13 @@ def clinician_today():
 @bp.get("/")
 @clinician_required
 def patient_list():
-    rows = cached_roster(shared_patients_stmt())
-    return render_template("clinic/patients.html", rows=rows, today=clinician_today())
+    search = PatientSearchForm(request.args)
+    search.validate()
+    query, order = search.wanted()
+    found = listed_patients(query, order)
+    return render_template(
+        "clinic/patients.html", found=found, search=search, query=query, order=order, today=clinician_today()
+    )
 
 
 def _review_of(patient_id: int):
@@ -58,15 +64,19 @@ def review(patient_id: int):
     return _review_page(patient_id, AckForm(formdata=None))
 
 
-def _review_page(patient_id: int, ack_form: AckForm):
-    """The review, with `ack_form` shown beside the flag it names (a refused acknowledgement, as typed)."""
+def _review_page(patient_id: int, ack_form: AckForm, record_form: RecordNumberForm | None = None):
+    """The review, with `ack_form` shown beside the flag it names (a refused acknowledgement, as typed), and
+    the record number form (a refused one, as typed)."""
     patient, today, review = _review_of(patient_id)
+    if record_form is None:
+        record_form = RecordNumberForm(formdata=None, record_number=review.identity.record_number)
     charts = chart_views(review.data, review.window.start, review.window.end, today)
     html = render_template(
         "clinic/review.html",
         review=review,
         charts=charts,
         ack_form=ack_form,
+        record_form=record_form,
         actions=ACTIONS,
         note_max=NOTE_MAX,
         today=today,
@@ -103,6 +113,26 @@ def report(patient_id: int):
             "Cache-Control": "private, no-store",
         },
     )
+
+
+@bp.post("/patients/<int:patient_id>/record-number")
+@clinician_required
+def set_record_number(patient_id: int):
+    """Give the patient the clinic's record number (empty removes it); a number another patient of the clinic
+    has is refused beside the field, nothing stored."""
+    patient = shared_patient_or_404(patient_id)
+    form = RecordNumberForm()
+    if not form.record_number.raw_data:
+        abort(400)  # a page always sends the field, if only empty (which removes the number)
+    if form.validate_on_submit():
+        number = form.record_number.data or None
+        if save_record_number(patient, number):
+            audit.record("record_number_set", patient_id=patient.id, detail="set" if number else "cleared")
+            db.session.commit()
+            flash("Record number saved." if number else "Record number removed.", "success")
+            return redirect(url_for("clinic.review", patient_id=patient.id))
+        form.record_number.errors.append("Another of your patients has this record number.")
+    return _review_page(patient.id, AckForm(formdata=None), form), 422
 
 
 @bp.post("/patients/<int:patient_id>/flags/acknowledge")

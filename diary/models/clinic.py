@@ -7,6 +7,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     Numeric,
@@ -21,15 +22,24 @@ from diary.models.base import created_at_column
 
 
 class Share(db.Model):
-    """A patient shares their diary with a clinician until they stop (the row is then deleted)."""
+    """A patient shares their diary with a clinician until they stop (the row is then deleted).
+
+    The clinic's record number for the patient lives here: it is the clinic's (a clinician's account is
+    their clinic), unique within it, and goes with the share. A unique index rather than a constraint, so
+    migration 0008 adds it to SQLite in place; NULLs (no number yet) never collide.
+    """
 
     __tablename__ = "shares"
-    __table_args__ = (UniqueConstraint("patient_id", "clinician_id"),)
+    __table_args__ = (
+        UniqueConstraint("patient_id", "clinician_id"),
+        Index("uq_shares_clinician_id_record_number", "clinician_id", "record_number", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     clinician_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = created_at_column()
+    record_number: Mapped[str | None] = mapped_column(String(32))
 
 
 class Appointment(db.Model):

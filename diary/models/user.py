@@ -2,10 +2,10 @@
 
 import enum
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, Enum, Integer, String
+from sqlalchemy import Date, DateTime, Enum, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from diary.extensions import db
@@ -32,7 +32,10 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=16, validate_strings=True))
+    # What the patient is called, as they wrote it (trimmed; diary/identity_fields.py), and, optionally, when
+    # they were born: the clinic's list, review and report show both (an age, never the raw date alone).
     name: Mapped[str | None] = mapped_column(String(120))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     # Clinicians only: the code patients type at /sharing.
     clinic_code: Mapped[str | None] = mapped_column(String(16), unique=True)

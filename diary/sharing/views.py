@@ -10,7 +10,7 @@ from diary.access import patient_required
 from diary.extensions import db
 from diary.models import Role, Share, User
 from diary.sharing import bp
-from diary.sharing.forms import CodeForm, ConfirmForm, normalise_code
+from diary.sharing.forms import CodeForm, ConfirmForm, NamedCodeForm, NamedConfirmForm, normalise_code
 
 CODE_SCOPE = "share_code"
 # CLINIC: wrong clinic codes allowed per patient per hour before a pause (codes are 31^8; stops guessing).
@@ -47,13 +47,22 @@ def _counted_code_attempt() -> list[int]:
     return attempt
 
 
+def _code_form(**kwargs) -> CodeForm:
+    """The code form; for a patient with no name yet, their name (and date of birth) on it too."""
+    return (CodeForm if current_user.name else NamedCodeForm)(**kwargs)
+
+
+def _confirm_form(**kwargs) -> ConfirmForm:
+    return (ConfirmForm if current_user.name else NamedConfirmForm)(**kwargs)
+
+
 @bp.route("/sharing", methods=["GET", "POST"])
 @patient_required
 def sharing():
-    form = CodeForm()
+    form = _code_form()
+    if form.is_submitted() and not current_user.email_verified:
+        return _unverified(form)
     if form.validate_on_submit():
-        if not current_user.email_verified:
-            return _unverified(form)
         attempt = _counted_code_attempt()
         clinician = _clinician_for(normalise_code(form.code.data))
         if clinician is None:
@@ -63,7 +72,9 @@ def sharing():
         else:
             throttle.forget(attempt)
             db.session.commit()
-            confirm = ConfirmForm(code=normalise_code(form.code.data))
+            confirm = _confirm_form(formdata=None, code=normalise_code(form.code.data))
+            if form.asks_identity:
+                confirm.name.data, confirm.date_of_birth.data = form.name.data, form.date_of_birth.data
             return render_template("sharing/confirm.html", clinician=clinician, form=confirm)
     status = 422 if form.errors else 200
     return render_template("sharing/sharing.html", form=form, shares=_my_shares()), status
@@ -72,11 +83,18 @@ def sharing():
 @bp.post("/sharing/confirm")
 @patient_required
 def confirm_share():
-    form = ConfirmForm()
-    if not form.validate_on_submit():
+    form = _confirm_form()
+    valid = form.validate_on_submit()
+    if form.code.errors:
         abort(400)
     if not current_user.email_verified:
-        return _unverified(CodeForm(formdata=None))
+        return _unverified(_code_form(formdata=None))
+    if not valid:
+        # The name or date of birth carried from the code form does not pass (a page from before the patient
+        # had to give one, or edited): asked again, on the code form as it was sent.
+        again = NamedCodeForm()
+        again.validate()
+        return render_template("sharing/sharing.html", form=again, shares=_my_shares()), 422
     attempt = _counted_code_attempt()  # this path is counted too: codes cannot be guessed here instead
     clinician = _clinician_for(normalise_code(form.code.data))
     if clinician is None:
@@ -88,10 +106,12 @@ def confirm_share():
     exists = db.session.scalar(
         db.select(Share.id).where(Share.patient_id == current_user.id, Share.clinician_id == clinician.id)
     )
+    if form.asks_identity:  # given with the code: kept with the share it was given for
+        current_user.name, current_user.date_of_birth = form.name.data, form.date_of_birth.data
     if exists is None:
         db.session.add(Share(patient_id=current_user.id, clinician_id=clinician.id))
         audit.record("share_start", patient_id=current_user.id, detail=f"clinician {clinician.id}")
-        db.session.commit()
+    db.session.commit()
     flash(f"Your diary is now shared with {clinician.display_name}.", "success")
     return redirect(url_for("sharing.sharing"))
 

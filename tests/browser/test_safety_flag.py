@@ -13,6 +13,7 @@ from .support import (
 )
 
 PHONE = (390, 844)
+NAME = "Casey Changed"
 STOP_AND_CALL = "Stop taking isotretinoin and call your prescriber right away"
 
 
@@ -25,6 +26,7 @@ def test_a_self_harm_answer_taken_back_stays_flagged_as_changed(site, new_contex
     # The patient shares the diary with the demo clinician, through the sharing page.
     page.goto("/sharing")
     page.get_by_label("Clinic code").fill(site.clinic_code)
+    page.get_by_label("Your name").fill(NAME)  # asked once, before the first share
     with page.expect_navigation():
         page.get_by_role("button", name="Continue").tap()
     with page.expect_navigation():
@@ -57,11 +59,11 @@ def test_a_self_harm_answer_taken_back_stays_flagged_as_changed(site, new_contex
     desk = new_context(DESK_SIZES[0], "clinician").new_page()
     desk_watch = Watch(desk, site.base_url)
     desk.goto("/clinic/")
-    row = desk.locator("tr", has=desk.get_by_role("link", name="changed", exact=True))
+    row = desk.locator("tr", has=desk.get_by_role("link", name=NAME, exact=True))
     assert row.locator(".badge.critical").inner_text() == "1 critical"
     assert f"Thoughts of self-harm reported — {changed}" in row.inner_text()
     with desk.expect_navigation():
-        row.get_by_role("link", name="changed", exact=True).click()
+        row.get_by_role("link", name=NAME, exact=True).click()
     flag = desk.locator("li.flag.critical", has_text="Thoughts of self-harm reported")
     assert flag.count() == 1 and changed in flag.inner_text()
     screenshot(desk, "review-changed-flag-1280x800")
