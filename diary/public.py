@@ -1,6 +1,7 @@
-"""Pages anyone may open: the health check for load balancers and the crisis resources."""
+"""Pages anyone may open: the health check for load balancers, the crisis resources, and the service worker
+with the page it shows when there is no connection."""
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,3 +26,20 @@ def healthz():
 @bp.get("/crisis")
 def crisis():
     return render_template("public/crisis.html")
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """static/js/sw.js from the site's root, so that its scope is the whole site; checked for a new version
+    on every page load (browsers re-fetch a worker's script anyway, whatever the cache says)."""
+    response = send_from_directory(
+        current_app.static_folder, "js/sw.js", mimetype="text/javascript", max_age=0
+    )
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/offline")
+def offline():
+    """What the service worker shows for a page it cannot fetch (kept without cookies: no one's data)."""
+    return render_template("public/offline.html")

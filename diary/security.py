@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import partial
 from itertools import chain
 
-from flask import Flask, abort, current_app, request, session
+from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -227,6 +227,23 @@ def start_session(user: User, remember: bool = False) -> None:
     # Permanent: the cookie carries an expiry (PERMANENT_SESSION_LIFETIME, the longest kept); otherwise it
     # ends with the browser. The row's own expiry is what counts either way.
     session.permanent = remember and user.is_patient
+
+
+# Signing out clears what this browser kept of the diary (DESIGN.md "Offline"): "storage" is the service
+# worker with its copies of the day form and the days waiting to send (Cache Storage, IndexedDB), "cache" the
+# HTTP cache. Not "cookies": the known-device cookie must outlive a sign-out (diary/auth/known_devices.py).
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+def signed_out(message: str):
+    """End this browser's Flask-Login session, clear what it kept, and send it to the sign-in page (the
+    caller has ended the session's row)."""
+    logout_user()
+    session.clear()
+    flash(message, "info")
+    response = redirect(url_for("auth.login"))
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
 
 
 SEEN_RESOLUTION_SECONDS = 60

@@ -17,8 +17,8 @@ from diary.records.loading import load_patient_data
 # Columns an entry has that are not the patient's answers.
 BOOKKEEPING = ("id", "patient_id", "created_at", "updated_at")
 # Form fields that are not answers: the day the answers are for, the check-list (one box per symptom), the
-# confirmation of an unusual dose, and the CSRF token.
-NOT_ANSWERS = ("day", "symptoms", "dose_confirmed", "csrf_token")
+# confirmation of an unusual dose, when a copy kept on the phone offline was made, and the CSRF token.
+NOT_ANSWERS = ("day", "symptoms", "dose_confirmed", "saved_at", "csrf_token")
 
 # Every answer away from its blank, as a patient types it, and as it is stored.
 TYPED = {

@@ -1,11 +1,12 @@
 """Where one is signed in: end one device's session, or every one (/account lists them)."""
 
-from flask import abort, flash, redirect, session, url_for
-from flask_login import current_user, login_required, logout_user
+from flask import abort, flash, redirect, url_for
+from flask_login import current_user, login_required
 
 from diary import audit, sessions
 from diary.account import bp
 from diary.extensions import db
+from diary.security import signed_out
 
 
 @bp.post("/account/devices/<int:device_id>/sign-out")
@@ -19,10 +20,7 @@ def sign_out_device(device_id: int):
     audit.record("sign_out_device", detail="this device" if this_device else "another device")
     db.session.commit()
     if this_device:
-        logout_user()
-        session.clear()
-        flash("You are signed out.", "info")
-        return redirect(url_for("auth.login"))
+        return signed_out("You are signed out.")
     flash("That device is signed out.", "success")
     return redirect(url_for("account.account"))
 
@@ -33,7 +31,4 @@ def sign_out_everywhere():
     sessions.end_all(current_user.id)
     audit.record("sign_out_everywhere")
     db.session.commit()
-    logout_user()
-    session.clear()
-    flash("You are signed out on every device, this one too.", "info")
-    return redirect(url_for("auth.login"))
+    return signed_out("You are signed out on every device, this one too.")

@@ -9,11 +9,10 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     stream_with_context,
     url_for,
 )
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 
 from diary import audit, sessions, throttle
 from diary.access import patient_required
@@ -27,7 +26,7 @@ from diary.extensions import db
 from diary.passwords import verify_password
 from diary.records.photos import photo_files
 from diary.second_factor import mark_passed
-from diary.security import start_session
+from diary.security import signed_out, start_session
 
 NOT_YOURS = "That is not your current password."
 
@@ -146,10 +145,7 @@ def delete_account():
         return _page(ChangePasswordForm(formdata=None), form, 422)
     delete_patient(current_user._get_current_object())
     db.session.commit()
-    logout_user()
-    session.clear()
-    flash("Your account and your diary are deleted.", "info")
-    return redirect(url_for("auth.login"))
+    return signed_out("Your account and your diary are deleted.")
 
 
 def _file_name(extension: str) -> str:

@@ -1,7 +1,7 @@
 """Register, sign in, sign out."""
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, logout_user
+from flask import current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from diary import audit, database, sessions, throttle
@@ -11,7 +11,7 @@ from diary.extensions import db
 from diary.models import Role, User
 from diary.navigation import safe_next
 from diary.passwords import burn_verification_time, hash_password, needs_rehash, verify_password
-from diary.security import start_session
+from diary.security import signed_out, start_session
 
 LOGIN_SCOPE = throttle.LOGIN_SCOPE
 BAD_LOGIN = "That email and password do not match an account."
@@ -128,7 +128,4 @@ def logout():
         sessions.end(current_user.id, row.id)
     audit.record("sign_out")
     db.session.commit()
-    logout_user()
-    session.clear()
-    flash("You are signed out.", "info")
-    return redirect(url_for("auth.login"))
+    return signed_out("You are signed out.")

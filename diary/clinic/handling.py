@@ -3,12 +3,11 @@ required for a critical flag), handled flags stay listed with who, when and the 
 can be undone the same day by the clinician who made it. Queries start from the patient."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from diary.clinical.days import local_today
+from diary.clinical.days import as_utc, local_moment, local_today
 from diary.clinical.flags import CRITICAL, LOOKBACK_DAYS, Flag, flags_for
 from diary.extensions import db
 from diary.models import FlagAck, User
@@ -73,23 +72,11 @@ def acknowledge(patient: User, flag: Flag, clinician: User, action: str | None, 
     return True
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _local(moment: datetime, timezone: str) -> datetime:
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = UTC
-    return _utc(moment).astimezone(zone)
-
-
 def undoable(ack: FlagAck, clinician: User) -> bool:
     """Only the clinician who acknowledged, and only on the day (their calendar) they did."""
     if ack.clinician_id != clinician.id:
         return False
-    return local_today(clinician.timezone, _utc(ack.acknowledged_at)) == local_today(clinician.timezone)
+    return local_today(clinician.timezone, as_utc(ack.acknowledged_at)) == local_today(clinician.timezone)
 
 
 def ack_to_undo(patient: User, rule: str, day: date, clinician: User) -> FlagAck | None:
@@ -114,6 +101,6 @@ def handled_flags(patient: User, flags: list[Flag], viewer: User) -> list[Handle
             continue
         ack, name, email = acks[flag.key]
         by = name or (email.split("@", 1)[0] if email else "a former clinician")
-        at = _local(ack.acknowledged_at, viewer.timezone)
+        at = local_moment(ack.acknowledged_at, viewer.timezone)
         handled.append(Handled(flag, by, at, ack.action, ack.note or "", undoable(ack, viewer)))
     return handled

@@ -10,11 +10,21 @@ EDIT_WINDOW_DAYS = 7
 
 def local_today(timezone: str, now: datetime | None = None) -> date:
     """The patient's own calendar date in their time zone (UTC if the zone is unknown)."""
+    return local_moment(now or datetime.now(UTC), timezone).date()
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored time as an aware UTC datetime (SQLite gives back naive UTC ones)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def local_moment(moment: datetime, timezone: str) -> datetime:
+    """`moment` on the clock of `timezone` (UTC if the zone is unknown)."""
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         zone = UTC
-    return (now or datetime.now(UTC)).astimezone(zone).date()
+    return as_utc(moment).astimezone(zone)
 
 
 @cache

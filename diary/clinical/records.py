@@ -3,6 +3,7 @@
 Field names follow the model columns, so a DayRecord and an ORM Entry can be read the same way.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -73,6 +74,17 @@ SYMPTOM_LABELS = {
 }
 SUNBURN_LABELS = {"none": "None", "mild": "Mild (red)", "severe": "Severe (blistering or painful)"}
 SKIN_SEVERITY_LABELS = ["Clear", "Almost clear", "Mild", "Moderate", "Severe"]
+
+# "Same as yesterday" (DESIGN.md "The daily form") carries over the scales: how lips, skin, eyes, mood and
+# acne were, states that change slowly from one day to the next. Never what happened on a day (a dose, a
+# nosebleed, minutes in the sun, sunscreen, a sunburn, new spots), the warning signs or the notes: copied,
+# those would record what nobody reported. The dose comes from the course's prescription instead.
+CARRIED_SCALES = ("lips", "skin", "eyes", "mood", "skin_severity")
+
+
+def carried_over(values: Mapping[str, object]) -> dict[str, object]:
+    """What "same as yesterday" fills in from a day's answers: those of its scales that were answered."""
+    return {name: values[name] for name in CARRIED_SCALES if values.get(name) is not None}
 
 
 @dataclass(frozen=True)

@@ -206,3 +206,9 @@ def phq9_safety_responses(answers: Sequence[int]) -> list[SafetyRule]:
 def flagged(rules: Sequence[SafetyRule]) -> list[SafetyRule]:
     """The rules that raise a clinician's flag (and so are written as safety events)."""
     return [rule for rule in rules if rule.level is not None]
+
+
+def signs_that_need_care(symptoms: Sequence[str]) -> list[str]:
+    """The daily boxes that, ticked alone, raise a flag: what a phone with no connection gives advice for
+    before the day reaches the diary."""
+    return [name for name in symptoms if flagged(daily_safety_responses({name: True}))]

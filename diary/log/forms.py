@@ -1,5 +1,6 @@
 """The daily entry form: every field of DESIGN.md "What a patient logs each day"."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
@@ -17,12 +18,20 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from diary.clinical.dose_checks import logged_dose_question
-from diary.clinical.records import SKIN_SEVERITY_LABELS, SUNBURN_LABELS, SYMPTOM_LABELS, SYMPTOMS
+from diary.clinical.records import (
+    SKIN_SEVERITY_LABELS,
+    SUNBURN_LABELS,
+    SYMPTOM_LABELS,
+    SYMPTOMS,
+    carried_over,
+)
 from diary.fields import DoseConfirmation, FiniteDecimalField, WholeNumberField
 from diary.models import SUNBURN_CHOICES
 from diary.models.entry import ENTRY_FIELDS
 
 NOTES_MAX = 1000
+# A copy made on a phone carries its time in milliseconds since 1970; none is later than 2100.
+LATEST_COPY_MS = 4_102_444_800_000
 
 
 def scale_field(label: str, low: str, high: str, top: int = 10) -> RadioField:
@@ -51,7 +60,7 @@ class EntryForm(DoseConfirmation, FlaskForm):
         "Dose taken (mg)",
         places=None,
         validators=[Optional(), NumberRange(0, 200, "Enter a dose from 0 to 200 mg (0 if you missed it).")],
-        render_kw={"inputmode": "decimal", "step": "any", "min": 0, "max": 200},
+        render_kw={"inputmode": "decimal", "step": "any", "min": 0, "max": 200, "data-unit": "mg"},
         description="0 if you missed today's dose.",
     )
     lips = scale_field("Lips", "none", "worst")
@@ -98,6 +107,12 @@ class EntryForm(DoseConfirmation, FlaskForm):
     )
     # Shown only when a dose is asked about (see check_dose); never saved.
     dose_confirmed = BooleanField("Yes, this is right")
+    # Never shown: sent by the phone's queue of days saved with no connection (static/js/offline.js), the
+    # moment the copy was made by the phone's clock, in milliseconds. A later save of the day wins over it.
+    saved_at = WholeNumberField(
+        "Copy made on this phone",
+        validators=[Optional(), NumberRange(0, LATEST_COPY_MS, "That is not a time this diary knows.")],
+    )
 
     def entry_values(self) -> dict:
         """The submitted answers as model column values (ENTRY_FIELDS): a symptom from its box in the
@@ -123,6 +138,17 @@ class EntryForm(DoseConfirmation, FlaskForm):
             if name not in SYMPTOMS:
                 self[name].data = values[name]
         self.symptoms.data = [name for name in SYMPTOMS if values.get(name)]
+
+    def fill_same_as(self, values: dict) -> None:
+        """ "Same as yesterday": the scales of an earlier day's answers, nothing else."""
+        for name, value in carried_over(values).items():
+            self[name].data = value
+
+    def made_at(self) -> datetime | None:
+        """When a copy sent from the phone's queue was made (None for a form sent as it is filled in)."""
+        if self.saved_at.data is None:
+            return None
+        return datetime.fromtimestamp(self.saved_at.data / 1000, UTC)
 
 
 def _answer(field: Field):

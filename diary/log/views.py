@@ -2,17 +2,26 @@
 
 from datetime import date, timedelta
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from diary.access import patient_required
-from diary.clinical.days import EDIT_WINDOW_DAYS, day_problem, earliest_editable, is_editable, local_today
-from diary.clinical.safety import daily_safety_responses, flagged
+from diary.clinical.days import (
+    EDIT_WINDOW_DAYS,
+    day_problem,
+    earliest_editable,
+    is_editable,
+    local_moment,
+    local_today,
+)
+from diary.clinical.records import SYMPTOMS, carried_over
+from diary.clinical.safety import daily_safety_responses, flagged, signs_that_need_care
 from diary.extensions import db
 from diary.log import bp
 from diary.log.entries import (
+    SaveResult,
+    day_and_before,
     entries_between,
-    entry_for,
     first_entry_day,
     history_days,
     save_entry,
@@ -22,6 +31,8 @@ from diary.records.course import dose_to_compare, prescribed_dose_on
 from diary.records.panel import today_panel
 
 HISTORY_PAGE_DAYS = 14
+# The boxes that, ticked alone, call for care: a phone with no connection shows advice for them at once.
+CARE_SIGNS = signs_that_need_care(SYMPTOMS)
 
 
 def patient_today() -> date:
@@ -58,7 +69,7 @@ def day(day: str):
 def _entry_page(chosen: date, *, from_today: bool):
     today = patient_today()
     if not from_today and chosen == today and request.method == "GET":
-        return redirect(url_for("log.today"))
+        return redirect(url_for("log.today", **({"from": "previous"} if _same_as_asked() else {})))
     if request.method == "GET":
         return _show_form(chosen, today)
     form = EntryForm()
@@ -70,15 +81,58 @@ def _entry_page(chosen: date, *, from_today: bool):
         problem = day_problem(form.day.data, today)
         values = form.entry_values()
         if problem is None and _dose_confirmed(form, values):
-            result = save_entry(current_user, form.day.data, values)
+            result = save_entry(current_user, form.day.data, values, made_at=form.made_at())
             # Rendered before the commit, which expires every loaded row (the user would be read again);
             # the page is sent only once the commit has succeeded.
-            html = _saved_page(result, today)
+            answer = (
+                _saved_page(result, today)
+                if result.newer_at is None
+                else _newer_save_kept(form, result, today)
+            )
             db.session.commit()
-            return html
+            return answer
         if problem is not None:
             form.day.errors.append(problem)
-    return _render_form(form, form.day.data or chosen, today), 422
+    return _refused(form, form.day.data or chosen, today)
+
+
+def _wants_json() -> bool:
+    """The phone's queue of days saved offline asks for JSON; a browser submitting the form gets pages."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _refused(form: EntryForm, chosen: date, today: date, status: int = 422, responses=()):
+    """The form again with every message (to the queue: the messages as JSON), nothing saved."""
+    if _wants_json():
+        messages = [message for field in form if field.errors for message in field.errors]
+        return jsonify(
+            status="newer" if status == 409 else "refused",
+            message=" ".join(messages),
+            errors=form.errors,
+            advice=_advice_html(responses),
+        ), status
+    return _render_form(form, chosen, today, responses=responses), status
+
+
+def _newer_save_kept(form: EntryForm, result: SaveResult, today: date):
+    """409: the day was saved again after the phone made this copy; the newer save stays (DESIGN.md
+    "Offline"), and the patient is told so, with the copy's safety advice if it called for any."""
+    zone = current_user.timezone
+    saved = local_moment(result.newer_at, zone)
+    made = local_moment(form.made_at(), zone)
+    form.day.errors.append(
+        f"This day was saved again on {saved.strftime('%-d %b at %H:%M')}, after "
+        f"this copy was made on your phone ({made.strftime('%-d %b at %H:%M')}). The newer save is kept: "
+        "open the day to change it."
+    )
+    return _refused(form, result.day, today, 409, result.responses)
+
+
+def _advice_html(responses) -> str:
+    """The safety panels a day's answers call for, as the saved page shows them (empty when none)."""
+    if not responses:
+        return ""
+    return render_template("log/_advice.html", responses=responses).strip()
 
 
 def _dose_confirmed(form: EntryForm, values: dict) -> bool:
@@ -89,8 +143,16 @@ def _dose_confirmed(form: EntryForm, values: dict) -> bool:
     return form.check_dose(prescribed, answers_need_care=bool(flagged(daily_safety_responses(values))))
 
 
-def _saved_page(result, today: date) -> str:
+def _saved_page(result: SaveResult, today: date):
     """The confirmation: the date, new or changed, and the safety advice the answers call for."""
+    if _wants_json():
+        return jsonify(
+            status="saved",
+            day=result.day.isoformat(),
+            created=result.created,
+            message=f"{result.day.strftime('%A %-d %B')} is saved.",
+            advice=_advice_html(result.responses),
+        )
     return render_template(
         "log/saved.html",
         day=result.day,
@@ -101,9 +163,13 @@ def _saved_page(result, today: date) -> str:
     )
 
 
+def _same_as_asked() -> bool:
+    return request.args.get("from") == "previous"
+
+
 def _show_form(chosen: date, today: date):
     problem = day_problem(chosen, today)
-    entry = entry_for(current_user, chosen) if chosen <= today else None
+    entry, before = day_and_before(current_user, chosen) if chosen <= today else (None, None)
     if problem and entry is not None:
         return _read_only_day(entry, chosen, today)  # logged, too long ago to change: still readable
     if problem:
@@ -118,7 +184,15 @@ def _show_form(chosen: date, today: date):
         form.dose_mg.data = panel["course"].current_dose_mg if panel["course"] else None
     else:
         form.dose_mg.data = prescribed_dose_on(current_user, chosen)
-    return _render_form(form, chosen, today, entry=entry, panel=panel)
+    # "Same as yesterday" is offered on a day not saved yet; without JavaScript its link fills the form here.
+    same_as = before if entry is None else None
+    filled_from = None
+    if same_as is not None and _same_as_asked():
+        form.fill_same_as(same_as.values())
+        filled_from = same_as.day
+    return _render_form(
+        form, chosen, today, entry=entry, panel=panel, same_as=same_as, filled_from=filled_from
+    )
 
 
 def _read_only_day(entry, chosen: date, today: date) -> str:
@@ -140,7 +214,16 @@ def _read_only_day(entry, chosen: date, today: date) -> str:
     )
 
 
-def _render_form(form: EntryForm, chosen: date, today: date, entry=None, panel=None):
+def _render_form(
+    form: EntryForm,
+    chosen: date,
+    today: date,
+    entry=None,
+    panel=None,
+    same_as=None,
+    filled_from=None,
+    responses=(),
+):
     if panel is None and chosen == today:
         panel = today_panel(current_user, today)
     return render_template(
@@ -153,7 +236,18 @@ def _render_form(form: EntryForm, chosen: date, today: date, entry=None, panel=N
         care_panel=panel,
         earliest=today - timedelta(days=EDIT_WINDOW_DAYS),
         previous_day=_previous_editable(chosen, today),
+        same_as=same_as,
+        same_as_name=_day_name(same_as.day, today) if same_as is not None else None,
+        same_as_values=carried_over(same_as.values()) if same_as is not None else None,
+        care_signs=CARE_SIGNS,
+        filled_from=filled_from,
+        responses=responses,
     )
+
+
+def _day_name(day: date, today: date) -> str:
+    """A day as "same as …" names it: "yesterday" (the patient's), else its date."""
+    return "yesterday" if day == today - timedelta(days=1) else day.strftime("%a %-d %b")
 
 
 def _previous_editable(chosen: date, today: date) -> date | None:

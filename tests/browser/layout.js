@@ -2,7 +2,10 @@
 // Tappable things, and what a person actually taps: a visually hidden radio or checkbox is tapped through its
 // label. Inline links inside a sentence are exempt from the 44 px minimum (WCAG 2.5.8's "inline" exception,
 // and 2.5.5's): enlarging them would break the spacing of the text. They must still be set at 16 px or more.
-({viewportWidth, minTarget, minFont}) => {
+// A step of a 0–10 scale is one of eleven adjoining segments of a single row (DESIGN.md "The daily form":
+// the scale fits one row at 360 px): it must be 44 px high and at least `minStepWidth` wide (30 px, above
+// WCAG 2.5.8's 24 px minimum), and may not overlap its neighbours.
+({viewportWidth, minTarget, minFont, minStepWidth}) => {
   const problems = [];
   const describe = (el) => {
     const text = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ');
@@ -54,8 +57,9 @@
       if (size < minFont) problems.push(`inline link set at ${size}px (< ${minFont}px): ${describe(el)}`);
       continue;
     }
-    if (box.width < minTarget - 0.5 || box.height < minTarget - 0.5) {
-      problems.push(`tap target ${Math.round(box.width)}×${Math.round(box.height)} px (< ${minTarget}×${minTarget}): ${describe(el)}`);
+    const minWidth = el.matches('.steps > label.step') ? minStepWidth : minTarget;
+    if (box.width < minWidth - 0.5 || box.height < minTarget - 0.5) {
+      problems.push(`tap target ${Math.round(box.width)}×${Math.round(box.height)} px (< ${minWidth}×${minTarget}): ${describe(el)}`);
     }
   }
   const fields = 'input:not([type=hidden]):not([type=radio]):not([type=checkbox]):not([type=submit]):not([type=button]), select, textarea';

@@ -48,6 +48,7 @@ PAGES = [
     Page("verify", "/verify/{verify_token}", "anonymous"),
     Page("link-spent", "/reset/not-a-link", "anonymous", status=404),
     Page("crisis", "/crisis", "anonymous"),
+    Page("offline", "/offline", "anonymous"),  # what the service worker shows for a page it cannot fetch
     Page("not-found", "/no-such-page", "anonymous", status=404),
     # Patient
     Page("today", "/today", "patient"),
@@ -120,5 +121,5 @@ PAGES = [
 
 # Routes that answer with something other than an HTML page (files, images, JSON) or only to POST.
 NOT_PAGES = ("static", "public.healthz")
-NOT_PAGE_SUFFIXES = (".csv", ".json", ".zip", ".pdf", ".png", ".svg", ".jpg", ".webp", ".ics")
+NOT_PAGE_SUFFIXES = (".csv", ".json", ".zip", ".pdf", ".png", ".svg", ".jpg", ".webp", ".ics", ".js")
 NOT_PAGE_PARTS = ("/charts/", "/photos/")

@@ -14,7 +14,7 @@ from diary.auth.links import token_for
 from diary.clinical.days import local_today
 from diary.demo import CLINICIAN_EMAIL, DEMO_PASSWORD
 from diary.extensions import db
-from diary.models import User
+from diary.models import Entry, User
 from diary.notify.links import unsubscribe_token
 
 HERE = Path(__file__).resolve().parent
@@ -29,6 +29,7 @@ PHONE_UA = (
 )
 PHONE_TIMEZONE = "America/Chicago"
 MIN_TARGET = 44  # CSS px: WCAG 2.5.5 (AAA) and the design's "44px tap targets"
+MIN_STEP_WIDTH = 30  # CSS px: a step of a 0–10 scale, eleven in one row at 360 px (44 px high all the same)
 MIN_INPUT_FONT = 16  # px: below this, phone browsers zoom into the field
 
 # Accounts: the demo's own, plus ones the suite makes so tests that write never disturb each other.
@@ -47,6 +48,10 @@ CHANGED_EMAIL = "changed@patient.example"  # shares with the demo clinician, the
 UNVERIFIED_EMAIL = "unconfirmed@patient.example"  # has not opened the emailed link yet
 KEPT_EMAIL = "kept@patient.example"  # stays signed in on a phone
 PHOTOS_EMAIL = "photos@patient.example"  # takes skin photos and shares them with the demo clinician
+OFFLINE_EMAIL = "offline@patient.example"  # saves days with no connection
+TAPS_EMAIL = "taps@patient.example"  # logs a typical day, counting taps
+ERRORS_EMAIL = "errors@patient.example"  # sends a day the diary refuses
+SIGN_OUT_EMAIL = "leaving@patient.example"  # signs out, and the phone forgets
 NEW_CLINICIAN_EMAIL = "new@clinic.example"  # a clinician who has not set up the second step yet
 OWN_ACCOUNTS = [
     NEW_PATIENT_EMAIL,
@@ -59,6 +64,10 @@ OWN_ACCOUNTS = [
     CHANGED_EMAIL,
     KEPT_EMAIL,
     PHOTOS_EMAIL,
+    OFFLINE_EMAIL,
+    TAPS_EMAIL,
+    ERRORS_EMAIL,
+    SIGN_OUT_EMAIL,
 ]
 ROLE_EMAILS = {
     "patient": PATIENT_EMAIL,
@@ -214,7 +223,13 @@ def layout_problems(page, width: int) -> list[str]:
     """
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     problems = page.evaluate(
-        LAYOUT_JS, {"viewportWidth": width, "minTarget": MIN_TARGET, "minFont": MIN_INPUT_FONT}
+        LAYOUT_JS,
+        {
+            "viewportWidth": width,
+            "minTarget": MIN_TARGET,
+            "minFont": MIN_INPUT_FONT,
+            "minStepWidth": MIN_STEP_WIDTH,
+        },
     )
     page.evaluate("window.scrollTo(0, 0)")
     return problems
@@ -279,6 +294,26 @@ def screenshot(page, name: str, full_page: bool = True) -> Path:
     page.screenshot(path=str(path), full_page=True)
     page.evaluate("window.scrollTo(0, 0)")
     return path
+
+
+# The service worker is running and keeps the day form this page shows.
+WORKER_READY_JS = """async () => {
+  await navigator.serviceWorker.ready;
+  for (let i = 0; i < 100; i++) {
+    if (await caches.match(location.pathname, {cacheName: 'diary-days-v1'})) return true;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  return false;
+}"""
+
+
+def entries(site: Site, email: str) -> list[dict]:
+    """Every day the account has logged, as stored: {"day": …, answers …}."""
+    with site.app.app_context():
+        rows = db.session.scalars(db.select(Entry).where(Entry.patient_id == site.ids[email]))
+        found = [{"day": entry.day, **entry.values()} for entry in rows]
+        db.session.remove()
+    return found
 
 
 def pretty(problems: list[str]) -> str:

@@ -119,6 +119,7 @@ def test_a_patient_takes_three_views_shares_them_and_the_clinician_sees_first_be
     # The patient shares the diary with the demo clinician.
     phone.goto("/sharing")
     phone.get_by_label("Clinic code").fill(site.clinic_code)
+    phone.get_by_label("Your name").fill("Pia Photos")  # asked once, before the first share
     with phone.expect_navigation():
         phone.get_by_role("button", name="Continue").tap()
     with phone.expect_navigation():

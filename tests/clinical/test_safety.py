@@ -4,7 +4,7 @@ import pytest
 
 from diary.clinical import safety
 from diary.clinical.flags import RULE_LEVELS
-from diary.clinical.safety import daily_safety_responses, flagged, phq9_safety_responses
+from diary.clinical.safety import daily_safety_responses, flagged, phq9_safety_responses, signs_that_need_care
 from diary.models.entry import SYMPTOMS
 
 
@@ -77,3 +77,11 @@ def test_every_rule_says_where_it_comes_from_and_its_level_matches_the_flags():
     for rule in safety.RULES.values():
         assert rule.source and rule.advice and rule.flag
         assert RULE_LEVELS.get(rule.rule) == rule.level
+
+
+def test_the_signs_a_phone_with_no_connection_gives_advice_for_are_those_that_raise_a_flag():
+    """Offline (static/js/offline.js): the boxes that alone call for care; joint pain is advice only."""
+    needing_care = signs_that_need_care(SYMPTOMS)
+    assert "self_harm_thoughts" in needing_care and "headache" in needing_care
+    assert "joint_pain" not in needing_care
+    assert needing_care == [name for name in SYMPTOMS if flagged(daily_safety_responses({name: True}))]
