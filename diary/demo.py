@@ -71,7 +71,8 @@ PERSONAS = [
         [(0, 40.0), (30, 60.0)],
         high_triglycerides=True,
         headache_day=DAYS - 6,
-        skipped={15, 16, 44, 90},
+        # Today is left to log, so the demo shows "same as yesterday" and the evening reminder.
+        skipped={15, 16, 44, 90, DAYS - 1},
     ),
     Persona(
         "sam@patient.example",
