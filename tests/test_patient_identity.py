@@ -472,3 +472,18 @@ def test_a_patient_who_shared_before_names_were_asked_is_told_the_clinic_cannot_
     assert "pat no name given" in text(doctor_client(app).get("/clinic/"))  # the address's first part, marked
     post(patient_client, "/account/identity", {"identity-name": "Pat Example"})
     assert notice not in patient_client.get("/sharing").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("page", ["course", "appointments/new"])
+def test_the_course_editor_and_the_appointment_form_say_who_the_patient_is(app, two_clinics, page):
+    ann, _bob, _cat = two_clinics
+    with app.app_context():
+        patient = db.session.get(User, ann)
+        patient.name, patient.date_of_birth = "Ann Example", date(today().year - 20, 1, 1)
+        db.session.commit()
+    clinic = doctor_client(app)
+    assert set_number(clinic, ann, "A-77").status_code == 302
+    html = clinic.get(f"/clinic/patients/{ann}/{page}").get_data(as_text=True)
+    assert "Ann Example" in html
+    assert '<span class="fact">20 years, born' in html
+    assert '<span class="fact">record no. A-77</span>' in html

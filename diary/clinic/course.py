@@ -8,6 +8,7 @@ from diary import audit
 from diary.access import clinician_required
 from diary.clinic import bp
 from diary.clinic.forms import DecisionForm
+from diary.clinic.identity import identity_for
 from diary.clinic.queries import shared_patient_or_404
 from diary.clinic.roster import patient_today
 from diary.course_form import CourseForm
@@ -46,6 +47,7 @@ def edit_course(patient_id: int):
     html = render_template(
         "clinic/course.html",
         patient=patient,
+        identity=identity_for(patient, today),
         course=current,
         form=form,
         revisions=revisions,

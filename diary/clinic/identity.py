@@ -58,6 +58,11 @@ def identity_of(patient: User, record_number: str | None, today: date) -> Patien
     )
 
 
+def identity_for(patient: User, today: date) -> PatientIdentity:
+    """The identity of one patient who shares with the signed-in clinician (their record number included)."""
+    return identity_of(patient, record_numbers(patient.id).get(patient.id), today)
+
+
 def record_numbers(patient_id: int | None = None) -> dict[int, str | None]:
     """Every patient who shares with the signed-in clinician (or only `patient_id`), with the clinic's record
     number or None: one query."""

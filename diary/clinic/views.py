@@ -10,7 +10,7 @@ from diary.clinic import bp
 from diary.clinic.appointments import record_appointment
 from diary.clinic.forms import AckForm, AppointmentForm, FlagKeyForm, PatientSearchForm, RecordNumberForm
 from diary.clinic.handling import ACTIONS, NOTE_MAX, ack_to_undo, acknowledge, current_flag, needs_note
-from diary.clinic.identity import save_record_number
+from diary.clinic.identity import identity_for, save_record_number
 from diary.clinic.patient_list import patient_list as listed_patients
 from diary.clinic.queries import shared_patient_or_404
 from diary.clinic.report import REPORT_CHARTS, visit_report_pdf
@@ -233,7 +233,14 @@ def new_appointment(patient_id: int):
         form.day.data = today
         if course is not None:  # what the course says now, to confirm or change
             form.weight_kg.data, form.new_dose_mg.data = course.weight_kg, course.daily_dose_mg
-    html = render_template("clinic/appointment.html", form=form, patient=patient, course=course, today=today)
+    html = render_template(
+        "clinic/appointment.html",
+        form=form,
+        patient=patient,
+        identity=identity_for(patient, patient_today(patient)),
+        course=course,
+        today=today,
+    )
     if not form.is_submitted():
         # The form shows the patient's course: a view of their data (a POST writes its own audit row).
         audit.record_view("appointment_form_view", patient_id=patient.id)
