@@ -1,7 +1,9 @@
 """Pages anyone may open: the health check for load balancers, the crisis resources, and the service worker
 with the page it shows when there is no connection."""
 
-from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify, render_template, request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -32,11 +34,13 @@ def crisis():
 def service_worker():
     """static/js/sw.js from the site's root, so that its scope is the whole site; checked for a new version
     on every page load (browsers re-fetch a worker's script anyway, whatever the cache says)."""
-    response = send_from_directory(
-        current_app.static_folder, "js/sw.js", mimetype="text/javascript", max_age=0
-    )
+    # Read whole (a few KB) rather than streamed from an open file: a browser often drops this fetch half-way
+    # (a page left while the worker updates), and the development server then never closes the file.
+    script = (Path(current_app.static_folder) / "js" / "sw.js").read_bytes()
+    response = current_app.response_class(script, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get("/offline")
