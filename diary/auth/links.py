@@ -6,12 +6,13 @@ import hashlib
 import hmac
 from typing import Literal
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from diary.extensions import db
 from diary.models import User
+from diary.notify.links import public_url
 
 Purpose = Literal["verify", "reset"]
 LIFETIMES = {"verify": "EMAIL_VERIFY_LINK_LIFETIME", "reset": "PASSWORD_RESET_LINK_LIFETIME"}
@@ -37,11 +38,7 @@ def token_for(user: User, purpose: Purpose) -> str:
 
 def link_for(user: User, purpose: Purpose) -> str:
     """The absolute URL to put in an email: on PUBLIC_URL when set, never on a host the request chose."""
-    token = token_for(user, purpose)
-    base = current_app.config.get("PUBLIC_URL")
-    if base:
-        return base.rstrip("/") + url_for(ENDPOINTS[purpose], **{f"{purpose}_token": token})
-    return url_for(ENDPOINTS[purpose], _external=True, **{f"{purpose}_token": token})
+    return public_url(ENDPOINTS[purpose], **{f"{purpose}_token": token_for(user, purpose)})
 
 
 def user_for(token: str, purpose: Purpose, *, for_update: bool = False) -> User | None:

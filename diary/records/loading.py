@@ -119,14 +119,7 @@ def load_patient_data_many(
         ),
         lambda row: LabRecord(day=row.day, **{f: getattr(row, f) for f in (*LAB_FIELDS, *LAB_LIMITS)}),
     )
-    tests = _grouped(
-        db.session.execute(
-            select(PregnancyTest.patient_id, PregnancyTest.day, PregnancyTest.result)
-            .where(among(PregnancyTest.patient_id, ids))
-            .order_by(PregnancyTest.patient_id, PregnancyTest.day, PregnancyTest.id)
-        ),
-        lambda row: PregnancyTestRecord(row.day, row.result),
-    )
+    tests = pregnancy_tests_many(ids)
     courses = course_facts_many(ids)
     events = _events(ids, start_by_patient, end, lookback_days)
     return {
@@ -248,6 +241,18 @@ def _grouped(rows, make) -> defaultdict[int, list]:
     for row in rows:
         grouped[row.patient_id].append(make(row))
     return grouped
+
+
+def pregnancy_tests_many(ids: list[int]) -> defaultdict[int, list[PregnancyTestRecord]]:
+    """Every pregnancy test of each patient, oldest first (one query)."""
+    return _grouped(
+        db.session.execute(
+            select(PregnancyTest.patient_id, PregnancyTest.day, PregnancyTest.result)
+            .where(among(PregnancyTest.patient_id, ids))
+            .order_by(PregnancyTest.patient_id, PregnancyTest.day, PregnancyTest.id)
+        ),
+        lambda row: PregnancyTestRecord(row.day, row.result),
+    )
 
 
 def course_facts_many(ids: list[int]) -> dict[int, CourseFacts]:

@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, or_, select
 
 from diary.clinical.calendar import CalendarEvent, calendar_events
-from diary.clinical.records import PregnancyTestRecord
 from diary.clinical.reminder_times import DEFAULT_QUIET_HOURS, QuietHours, reminder_day
 from diary.clinical.reminders import ReminderFacts
 from diary.database import among
@@ -18,7 +17,6 @@ from diary.models import (
     Checkin,
     Course,
     Entry,
-    PregnancyTest,
     PushSubscription,
     ReminderPreference,
     ReminderSend,
@@ -26,7 +24,7 @@ from diary.models import (
     Role,
     User,
 )
-from diary.records.loading import course_facts_many
+from diary.records.loading import course_facts_many, pregnancy_tests_many
 
 # A failed reminder is tried again on each run of its day, this many times in all.
 MAX_ATTEMPTS = 5
@@ -114,7 +112,7 @@ def reminder_facts_many(days: dict[int, date]) -> dict[int, ReminderFacts]:
         appointments[patient_id].append(day)
     courses = course_facts_many(ids)
     last_doses = _last_doses(ids)
-    tests = _pregnancy_tests(ids)
+    tests = pregnancy_tests_many(ids)
     return {
         patient_id: ReminderFacts(
             logged_today=(patient_id, days[patient_id]) in logged,
@@ -140,17 +138,6 @@ def _last_doses(ids: list[int]) -> dict[int, date]:
     )
 
 
-def _pregnancy_tests(ids: list[int]) -> defaultdict[int, list[PregnancyTestRecord]]:
-    tests: defaultdict[int, list[PregnancyTestRecord]] = defaultdict(list)
-    for row in db.session.execute(
-        select(PregnancyTest.patient_id, PregnancyTest.day, PregnancyTest.result)
-        .where(among(PregnancyTest.patient_id, ids))
-        .order_by(PregnancyTest.patient_id, PregnancyTest.day, PregnancyTest.id)
-    ):
-        tests[row.patient_id].append(PregnancyTestRecord(row.day, row.result))
-    return tests
-
-
 def calendar_of(patient_id: int) -> list[CalendarEvent]:
     """The events of the patient's calendar feed."""
     appointments = db.session.execute(
@@ -159,6 +146,6 @@ def calendar_of(patient_id: int) -> list[CalendarEvent]:
     return calendar_events(
         course_facts_many([patient_id]).get(patient_id),
         _last_doses([patient_id]).get(patient_id),
-        _pregnancy_tests([patient_id])[patient_id],
+        pregnancy_tests_many([patient_id])[patient_id],
         appointments,
     )
