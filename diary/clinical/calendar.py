@@ -3,16 +3,11 @@ result, no mood): a phone shows them on its lock screen and calendar apps copy t
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from diary.clinical.dose import treatment_end
 from diary.clinical.records import CourseFacts, PregnancyTestRecord
-from diary.clinical.thresholds import (
-    BLOOD_DONATION_WAIT_DAYS,
-    FINAL_PREGNANCY_TEST_AFTER_DAYS,
-    PREGNANCY_TEST_OVERDUE_DAYS,
-    PRESCRIPTION_PICKUP_WINDOW_DAYS,
-)
+from diary.clinical.reminders import dates_after, pickup_last_day, pregnancy_test_due_from
 
 APPOINTMENT_TITLE = "Clinic appointment"
 PREGNANCY_TEST_TITLE = "Pregnancy test due"
@@ -55,28 +50,20 @@ def _course_events(
 ) -> list[CalendarEvent]:
     events = []
     end = treatment_end(course, last_dose)
+    after = dates_after(course, end, last_dose) if end is not None else None
     if course.end_date is not None:
         events.append(CalendarEvent(course.end_date, PLANNED_END_TITLE, "planned-end"))
-    if end is not None:
-        events.append(
-            CalendarEvent(
-                end + timedelta(days=BLOOD_DONATION_WAIT_DAYS), BLOOD_DONATION_TITLE, "blood-donation"
-            )
-        )
+    if after is not None:
+        events.append(CalendarEvent(after.blood_donation_from, BLOOD_DONATION_TITLE, "blood-donation"))
     if not course.can_get_pregnant:
         return events
     negatives = [test.day for test in tests if test.result == "negative"]
-    # iPLEDGE: a negative test every month (due once 30 days have passed), the first before the course.
-    next_due = (
-        negatives[-1] + timedelta(days=PREGNANCY_TEST_OVERDUE_DAYS + 1) if negatives else course.start_date
-    )
+    next_due = pregnancy_test_due_from(negatives[-1] if negatives else None, course)
     if end is None or next_due <= end:
         events.append(CalendarEvent(next_due, PREGNANCY_TEST_TITLE, "pregnancy-test-due"))
-    if end is not None:
-        final = end + timedelta(days=FINAL_PREGNANCY_TEST_AFTER_DAYS)
-        events.append(CalendarEvent(final, PREGNANCY_TEST_TITLE, "pregnancy-test-final"))
+    if after is not None and after.final_test_from is not None:
+        events.append(CalendarEvent(after.final_test_from, PREGNANCY_TEST_TITLE, "pregnancy-test-final"))
     if tests and tests[-1].result == "negative":
-        # The window starts on the day of the test (day 1) and closes at the end of day 7.
-        last_day = tests[-1].day + timedelta(days=PRESCRIPTION_PICKUP_WINDOW_DAYS - 1)
+        last_day = pickup_last_day(tests[-1].day)
         events.append(CalendarEvent(last_day, PICKUP_TITLE, f"pickup-{tests[-1].day.isoformat()}"))
     return events

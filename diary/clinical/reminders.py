@@ -59,8 +59,7 @@ def pregnancy_status(tests: Iterable[PregnancyTestRecord], today: date) -> Pregn
     since = (today - negatives[-1]).days if negatives else None
     pickup_by = days_left = None
     if latest is not None and not positive:
-        # iPLEDGE: the window starts on the day of the test (day 1) and closes at the end of day 7.
-        last_day = latest.day + timedelta(days=PRESCRIPTION_PICKUP_WINDOW_DAYS - 1)
+        last_day = pickup_last_day(latest.day)
         if today <= last_day:
             pickup_by, days_left = last_day, (last_day - today).days + 1
     return PregnancyStatus(
@@ -86,7 +85,24 @@ def after_course(course: CourseFacts | None, last_dose: date | None, today: date
     final pregnancy test, and birth control until it."""
     if course is None or on_treatment(course, last_dose, today):
         return None
-    end = treatment_end(course, last_dose)
+    return dates_after(course, treatment_end(course, last_dose), last_dose)
+
+
+def pregnancy_test_due_from(last_negative: date | None, course: CourseFacts) -> date:
+    """iPLEDGE: the monthly pregnancy test falls due once 30 days have passed since the last negative one;
+    before any, at the course start."""
+    if last_negative is None:
+        return course.start_date
+    return last_negative + timedelta(days=PREGNANCY_TEST_OVERDUE_DAYS + 1)
+
+
+def pickup_last_day(test_day: date) -> date:
+    """iPLEDGE: the pick-up window starts on the day of the test (day 1) and closes at the end of day 7."""
+    return test_day + timedelta(days=PRESCRIPTION_PICKUP_WINDOW_DAYS - 1)
+
+
+def dates_after(course: CourseFacts, end: date, last_dose: date | None) -> AfterCourse:
+    """The dates that follow a treatment ending on `end` (known ahead for a course still running)."""
     return AfterCourse(
         last_dose=last_dose,
         ended_on=end,
@@ -152,12 +168,7 @@ def due_reminders(facts: ReminderFacts, today: date) -> frozenset[str]:
         if status.due:
             since = status.days_since_negative
             last_negative = today - timedelta(days=since) if since is not None else None
-            first = (
-                last_negative + timedelta(days=PREGNANCY_TEST_OVERDUE_DAYS + 1)
-                if last_negative
-                else course.start_date
-            )
-            if _repeats_on(first, today):
+            if _repeats_on(pregnancy_test_due_from(last_negative, course), today):
                 due.add(PREGNANCY_TEST)
         if status.pickup_days_left is not None and status.pickup_days_left <= PICKUP_REMINDER_LAST_DAYS:
             due.add(PICKUP_WINDOW)
