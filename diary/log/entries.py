@@ -16,10 +16,6 @@ from diary.models.base import utcnow
 from diary.models.entry import ENTRY_FIELDS
 
 
-def entry_for(patient: User, day: date) -> Entry | None:
-    return db.session.scalar(select(Entry).where(Entry.patient_id == patient.id, Entry.day == day))
-
-
 def day_and_before(patient: User, day: date) -> tuple[Entry | None, Entry | None]:
     """The patient's entry for `day`, and their latest entry of the week before it (in one query)."""
     stmt = (

@@ -200,18 +200,7 @@ def _read_only_day(entry, chosen: date, today: date) -> str:
     form = EntryForm(formdata=None)
     form.day.data = chosen
     form.fill_from(entry.values())
-    return render_template(
-        "log/entry.html",
-        form=form,
-        day=chosen,
-        today=today,
-        entry=entry,
-        is_today=False,
-        read_only=True,
-        edit_days=EDIT_WINDOW_DAYS,
-        earliest=today - timedelta(days=EDIT_WINDOW_DAYS),
-        previous_day=None,
-    )
+    return _render_form(form, chosen, today, entry=entry, read_only=True)
 
 
 def _render_form(
@@ -223,6 +212,7 @@ def _render_form(
     same_as=None,
     filled_from=None,
     responses=(),
+    read_only: bool = False,
 ):
     if panel is None and chosen == today:
         panel = today_panel(current_user, today)
@@ -242,6 +232,8 @@ def _render_form(
         care_signs=CARE_SIGNS,
         filled_from=filled_from,
         responses=responses,
+        read_only=read_only,
+        edit_days=EDIT_WINDOW_DAYS,
     )
 
 
